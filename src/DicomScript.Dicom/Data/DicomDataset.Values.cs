@@ -1,0 +1,104 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using DicomScript.Dicom.Text;
+
+namespace DicomScript.Dicom.Data;
+
+// Typed access to element values. Values are decoded on each call from the stored bytes.
+public sealed partial class DicomDataset
+{
+    /// <summary>
+    /// The whole value of a text element, decoded with the dataset's character set, with trailing
+    /// padding (spaces, NULs) removed; null when the tag is absent or not a leaf element.
+    /// </summary>
+    public string? GetString(DicomTag tag) =>
+        TryGetElement(tag, out var element) ? DecodeText(element, CharacterSet) : null;
+
+    /// <summary>The values of a multi-valued element as strings (numbers formatted invariantly).</summary>
+    public string[] GetStrings(DicomTag tag) =>
+        TryGetElement(tag, out var element) ? DecodeValues(element, CharacterSet) : [];
+
+    /// <summary>The first value of a numeric element (binary or IS/DS), or null.</summary>
+    public double? GetNumber(DicomTag tag)
+    {
+        var values = GetStrings(tag);
+        return values.Length > 0 && double.TryParse(values[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : null;
+    }
+
+    /// <summary>Adds or replaces a text element, encoded with this dataset's character set and padded to even length.</summary>
+    public DicomDataset AddString(DicomTag tag, DicomVR vr, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!vr.IsString)
+            throw new ArgumentException($"{vr} is not a text VR", nameof(vr));
+        var bytes = vr.IsCharacterSetSensitive ? CharacterSet.Encode(value) : Encoding.ASCII.GetBytes(value);
+        return Add(new DicomElement(tag, vr, Pad(bytes, vr.PaddingByte)));
+    }
+
+    /// <summary>Adds or replaces a US element.</summary>
+    public DicomDataset AddUInt16(DicomTag tag, params ushort[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var bytes = new byte[values.Length * 2];
+        for (var i = 0; i < values.Length; i++)
+            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(i * 2), values[i]);
+        return Add(new DicomElement(tag, DicomVR.US, bytes));
+    }
+
+    /// <summary>Adds or replaces a UL element.</summary>
+    public DicomDataset AddUInt32(DicomTag tag, params uint[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var bytes = new byte[values.Length * 4];
+        for (var i = 0; i < values.Length; i++)
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i * 4), values[i]);
+        return Add(new DicomElement(tag, DicomVR.UL, bytes));
+    }
+
+    /// <summary>Adds or replaces a bulk (OB, OW, UN...) element with the given little-endian bytes.</summary>
+    public DicomDataset AddBytes(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> bytes) =>
+        Add(new DicomElement(tag, vr, bytes.Length % 2 == 0 ? bytes : Pad(bytes.ToArray(), 0)));
+
+    /// <summary>Decodes a text element: charset-sensitive VRs with <paramref name="characterSet"/>, others as ASCII.</summary>
+    public static string DecodeText(DicomElement element, DicomCharacterSet characterSet)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        ArgumentNullException.ThrowIfNull(characterSet);
+        if (!element.VR.IsString)
+            return string.Join('\\', DecodeValues(element, characterSet));
+        var bytes = element.RawValue.Span;
+        var text = element.VR.IsCharacterSetSensitive ? characterSet.Decode(bytes) : Encoding.Latin1.GetString(bytes);
+        return text.TrimEnd(' ', '\0');
+    }
+
+    /// <summary>The values of an element: text split at backslashes (except LT, ST, UT, UR), binary numbers formatted.</summary>
+    public static string[] DecodeValues(DicomElement element, DicomCharacterSet characterSet)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        var vr = element.VR;
+        if (vr.IsString)
+        {
+            var text = DecodeText(element, characterSet);
+            if (text.Length == 0)
+                return [];
+            return vr.IsSingleValuedText ? [text] : text.Split('\\');
+        }
+
+        if (vr.IsBulk || vr == DicomVR.SQ || !vr.IsKnown)
+            return [];
+        return BinaryValues.Format(element.GetLittleEndianBytes().Span, vr);
+    }
+
+    private static byte[] Pad(byte[] bytes, byte padding)
+    {
+        if (bytes.Length % 2 == 0)
+            return bytes;
+        var padded = new byte[bytes.Length + 1];
+        bytes.CopyTo(padded, 0);
+        padded[^1] = padding;
+        return padded;
+    }
+}

@@ -1,0 +1,93 @@
+using DicomScript.Dicom.Data;
+
+namespace DicomScript.Dicom.Dictionary;
+
+/// <summary>
+/// The data dictionary: dcmtk's public and private dictionaries, generated into C# tables
+/// (see tools/DicomScript.Generators). Built on first use.
+/// </summary>
+public static partial class DicomDictionary
+{
+    private static readonly Lazy<Tables> Loaded = new(Build);
+
+    /// <summary>Every public entry, in the dictionary file's order.</summary>
+    public static IReadOnlyList<DicomDictionaryEntry> PublicEntries => Loaded.Value.Public;
+
+    /// <summary>Every private entry, in the dictionary file's order.</summary>
+    public static IReadOnlyList<DicomDictionaryEntry> PrivateEntries => Loaded.Value.Private;
+
+    /// <summary>The public entry for a tag (exact tags first, then repeating ranges), or null.</summary>
+    public static DicomDictionaryEntry? Find(DicomTag tag)
+    {
+        var tables = Loaded.Value;
+        if (tables.Exact.TryGetValue(tag.Value, out var entry))
+            return entry;
+        foreach (var range in tables.Ranges)
+        {
+            if (range.Covers(tag))
+                return range;
+        }
+
+        return null;
+    }
+
+    /// <summary>The private entry for a data element whose block is reserved by <paramref name="creator"/>, or null.</summary>
+    public static DicomDictionaryEntry? FindPrivate(DicomTag tag, string creator) =>
+        Loaded.Value.PrivateByKey.GetValueOrDefault((tag.Group, creator, (byte)tag.Element));
+
+    /// <summary>Looks a tag up by its keyword (single tags only), e.g. <c>PatientName</c>.</summary>
+    public static bool TryFindTag(string keyword, out DicomTag tag)
+    {
+        var found = Loaded.Value.ByKeyword.TryGetValue(keyword, out var entry);
+        tag = found ? entry!.Tag : default;
+        return found;
+    }
+
+    private sealed record Tables(
+        List<DicomDictionaryEntry> Public,
+        List<DicomDictionaryEntry> Private,
+        Dictionary<uint, DicomDictionaryEntry> Exact,
+        List<DicomDictionaryEntry> Ranges,
+        Dictionary<(ushort, string, byte), DicomDictionaryEntry> PrivateByKey,
+        Dictionary<string, DicomDictionaryEntry> ByKeyword);
+
+    private static Tables Build()
+    {
+        var publicEntries = LoadPublicEntries();
+        var privateEntries = LoadPrivateEntries();
+        var exact = new Dictionary<uint, DicomDictionaryEntry>(publicEntries.Count);
+        var ranges = new List<DicomDictionaryEntry>();
+        var byKeyword = new Dictionary<string, DicomDictionaryEntry>(StringComparer.Ordinal);
+        foreach (var entry in publicEntries)
+        {
+            if (entry.IsSingleTag)
+            {
+                // Later lines override earlier ones, as dcmtk reads its dictionary.
+                exact[entry.Tag.Value] = entry;
+                byKeyword[entry.Keyword] = entry;
+            }
+            else
+            {
+                ranges.Add(entry);
+            }
+        }
+
+        // Narrower ranges first, so (0009-o-FFFF,0010-u-00FF) does not hide a more specific entry.
+        ranges.Sort((a, b) => Width(a).CompareTo(Width(b)));
+        var privateByKey = new Dictionary<(ushort, string, byte), DicomDictionaryEntry>();
+        foreach (var entry in privateEntries)
+        {
+            for (var group = entry.GroupLow; group <= entry.GroupHigh && group >= entry.GroupLow; group++)
+            {
+                privateByKey[(group, entry.PrivateCreator!, (byte)entry.ElementLow)] = entry;
+                if (group == ushort.MaxValue)
+                    break;
+            }
+        }
+
+        return new Tables(publicEntries, privateEntries, exact, ranges, privateByKey, byKeyword);
+    }
+
+    private static long Width(DicomDictionaryEntry e) =>
+        (long)(e.GroupHigh - e.GroupLow + 1) * (e.ElementHigh - e.ElementLow + 1);
+}

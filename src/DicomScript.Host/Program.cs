@@ -1,0 +1,3 @@
+using DicomScript.Host;
+
+return await CommandLine.RunAsync(args, Console.Out, Console.Error);
