@@ -5,7 +5,7 @@ using DicomScript.Dicom.Uids;
 using DicomScript.Generators;
 using NUnit.Framework;
 
-namespace DicomScript.Dicom.Tests.Dictionary;
+namespace DicomScript.Dicom.Tests.Dictionaries;
 
 /// <summary>The committed tables are exactly what the generator makes from the installed dcmtk files.</summary>
 [TestFixture]
