@@ -1,5 +1,6 @@
 using DicomScript.Dicom.Display;
 using DicomScript.Dicom.IO;
+using DicomScript.Dicom.Json;
 
 namespace DicomScript.Host;
 
@@ -56,10 +57,24 @@ internal static class CommandLine
 
     private static int Json(string path, string[] options, TextWriter output, TextWriter error)
     {
-        _ = path;
-        _ = options;
-        _ = output;
-        return Fail(error, "dicomscript json: not available yet");
+        var dataset = DicomFile.Open(path).Dataset;
+        switch (options)
+        {
+            case []:
+                output.WriteLine(OrthancJsonWriter.ToJson(dataset, OrthancTagFormat.Full));
+                return 0;
+            case ["--simplify"]:
+                output.WriteLine(OrthancJsonWriter.ToJson(dataset, OrthancTagFormat.Simplified));
+                return 0;
+            case ["--short"]:
+                output.WriteLine(OrthancJsonWriter.ToJson(dataset, OrthancTagFormat.Short));
+                return 0;
+            case ["--dicomweb"]:
+                output.WriteLine(DicomJsonModelWriter.ToJson(dataset));
+                return 0;
+            default:
+                return Fail(error, Usage);
+        }
     }
 
     private static int Serve(string[] args, TextWriter error)

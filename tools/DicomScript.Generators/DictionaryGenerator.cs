@@ -31,11 +31,16 @@ public static class DictionaryGenerator
             // A few private.dic lines omit the version column.
             if (fields.Length < 4)
                 throw new FormatException($"dictionary line has {fields.Length} fields, expected 4 or 5: {line}");
-            entries.Add(ParseTag(fields[0], fields[1], fields[2], fields[3], fields.Length > 4 ? fields[4] : "PrivateTag"));
+            // dcmtk removes every white-space character from the VR, name and version fields (so
+            // "End NumberForBaseline" is EndNumberForBaseline); a private creator keeps its spaces.
+            entries.Add(ParseTag(fields[0], NoSpaces(fields[1]), NoSpaces(fields[2]), fields[3],
+                fields.Length > 4 ? NoSpaces(fields[4]) : "PrivateTag"));
         }
 
         return entries;
     }
+
+    private static string NoSpaces(string field) => string.Concat(field.Where(c => !char.IsWhiteSpace(c)));
 
     private static Entry ParseTag(string tag, string vr, string keyword, string vm, string version)
     {

@@ -5331,7 +5331,7 @@ public static partial class DicomDictionary
         e.Add(X(0x0029, "FDMS 1.0", 0x34, "US", "MagnificationReductionRatio", "1"));
         e.Add(X(0x0029, "FDMS 1.0", 0x44, "CS", "LineDensityCode", "1"));
         e.Add(X(0x0029, "FDMS 1.0", 0x50, "CS", "DataCompressionCode", "1"));
-        e.Add(X(0x2011, "FDMS 1.0", 0x11, "CS", "ImagePosition SpecifyingFlag", "1"));
+        e.Add(X(0x2011, "FDMS 1.0", 0x11, "CS", "ImagePositionSpecifyingFlag", "1"));
         e.Add(X(0x50F1, "FDMS 1.0", 0x06, "CS", "EnergySubtractionParam", "1"));
         e.Add(X(0x50F1, "FDMS 1.0", 0x07, "CS", "SubtractionRegistrationResult", "1"));
         e.Add(X(0x50F1, "FDMS 1.0", 0x08, "CS", "EnergySubtractionParam2", "1"));
@@ -5364,7 +5364,7 @@ public static partial class DicomDictionary
         e.Add(X(0x0019, "GEMS_ACQU_01", 0x11, "SS", "SeriesContrast", "1"));
         e.Add(X(0x0019, "GEMS_ACQU_01", 0x12, "SS", "LastPseq", "1"));
         e.Add(X(0x0019, "GEMS_ACQU_01", 0x13, "SS", "StartNumberForBaseline", "1"));
-        e.Add(X(0x0019, "GEMS_ACQU_01", 0x14, "SS", "End NumberForBaseline", "1"));
+        e.Add(X(0x0019, "GEMS_ACQU_01", 0x14, "SS", "EndNumberForBaseline", "1"));
         e.Add(X(0x0019, "GEMS_ACQU_01", 0x15, "SS", "StartNumberForEnhancedScans", "1"));
         e.Add(X(0x0019, "GEMS_ACQU_01", 0x16, "SS", "EndNumberForEnhancedScans", "1"));
         e.Add(X(0x0019, "GEMS_ACQU_01", 0x17, "SS", "SeriesPlane", "1"));
@@ -5431,7 +5431,7 @@ public static partial class DicomDictionary
         e.Add(X(0x0019, "GEMS_ACQU_01", 0x84, "DS", "PeakSAR", "1"));
         e.Add(X(0x0019, "GEMS_ACQU_01", 0x85, "SS", "MonitorSAR", "1"));
         e.Add(X(0x0019, "GEMS_ACQU_01", 0x86, "US", "Unknown", "1"));
-        e.Add(X(0x0019, "GEMS_ACQU_01", 0x87, "DS", "CardiacRepetition Time", "1"));
+        e.Add(X(0x0019, "GEMS_ACQU_01", 0x87, "DS", "CardiacRepetitionTime", "1"));
         e.Add(X(0x0019, "GEMS_ACQU_01", 0x88, "SS", "ImagesPerCardiacCycle", "1"));
         e.Add(X(0x0019, "GEMS_ACQU_01", 0x8A, "SS", "ActualReceiveGainAnalog", "1"));
         e.Add(X(0x0019, "GEMS_ACQU_01", 0x8B, "SS", "ActualReceiveGainDigital", "1"));
@@ -5596,7 +5596,7 @@ public static partial class DicomDictionary
         e.Add(X(0x0023, "GEMS_ACRQA_2.0 BLOCK3", 0x90, "LO", "CREnergySubtractionParameters", "1"));
         e.Add(X(0x0023, "GEMS_ACRQA_2.0 BLOCK3", 0xF0, "LO", "CRDistributionCode", "1"));
         e.Add(X(0x0023, "GEMS_ACRQA_2.0 BLOCK3", 0xFF, "US", "CRShuttersApplied", "1"));
-        e.Add(X(0x0047, "GEMS_ADWSoft_3D1", 0x01, "SQ", "Reconstruction Parameters Sequence", "1"));
+        e.Add(X(0x0047, "GEMS_ADWSoft_3D1", 0x01, "SQ", "ReconstructionParametersSequence", "1"));
         e.Add(X(0x0047, "GEMS_ADWSoft_3D1", 0x50, "UL", "VolumeVoxelCount", "1"));
         e.Add(X(0x0047, "GEMS_ADWSoft_3D1", 0x51, "UL", "VolumeSegmentCount", "1"));
         e.Add(X(0x0047, "GEMS_ADWSoft_3D1", 0x53, "US", "VolumeSliceSize", "1"));
@@ -6955,7 +6955,7 @@ public static partial class DicomDictionary
         e.Add(X(0x0021, "SIEMENS MR VA0  GEN", 0x46, "IS", "MIPStopRow", "1"));
         e.Add(X(0x0021, "SIEMENS MR VA0  GEN", 0x47, "IS", "MIPStartColumn", "1"));
         e.Add(X(0x0021, "SIEMENS MR VA0  GEN", 0x48, "IS", "MIPStartColumn", "1"));
-        e.Add(X(0x0021, "SIEMENS MR VA0  GEN", 0x49, "IS", "MIPStartSlice Name=", "1"));
+        e.Add(X(0x0021, "SIEMENS MR VA0  GEN", 0x49, "IS", "MIPStartSliceName=", "1"));
         e.Add(X(0x0021, "SIEMENS MR VA0  GEN", 0x4A, "IS", "MIPStartSlice", "1"));
         e.Add(X(0x0021, "SIEMENS MR VA0  GEN", 0x4F, "LT", "OrderofSlices", "1"));
         e.Add(X(0x0021, "SIEMENS MR VA0  GEN", 0x50, "US", "SignalMask", "1"));

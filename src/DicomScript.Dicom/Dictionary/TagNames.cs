@@ -15,7 +15,8 @@ public static class TagNames
         ArgumentNullException.ThrowIfNull(owner);
         if (!tag.IsPrivate || tag.IsPrivateCreator || tag.Element < 0x1000)
             return null;
-        return owner.TryGetElement(tag.PrivateCreatorTag, out var creator)
+        // Only an LO creator reserves a block, as in dcmtk (and so Orthanc): one written as UN does not.
+        return owner.TryGetElement(tag.PrivateCreatorTag, out var creator) && creator.VR == DicomVR.LO
             ? Encoding.Latin1.GetString(creator.RawValue.Span).Trim(' ', '\0')
             : null;
     }

@@ -68,7 +68,7 @@ internal sealed class CharacterSetTerm
         map["ISO 2022 IR 58"] = new CharacterSetTerm("ISO 2022 IR 58", true, CodeElement.Ascii, CodeElement.Gb2312, null);
 
         // Multi-byte sets without code extensions.
-        map["ISO_IR 192"] = new CharacterSetTerm("ISO_IR 192", false, CodeElement.Ascii, null, new UTF8Encoding(false));
+        map["ISO_IR 192"] = new CharacterSetTerm("ISO_IR 192", false, CodeElement.Ascii, null, CodePages.Get(65001));
         map["GB18030"] = new CharacterSetTerm("GB18030", false, CodeElement.Ascii, null, CodePages.Get(54936));
         map["GBK"] = new CharacterSetTerm("GBK", false, CodeElement.Ascii, null, CodePages.Get(936));
         return map;

@@ -100,7 +100,7 @@ internal sealed class CodeElement
     };
 
     public string Decode(ReadOnlySpan<byte> run) =>
-        _toEncoding is null ? _encoding.GetString(run) : _encoding.GetString(_toEncoding(run.ToArray()));
+        _toEncoding is null ? CodePages.DropUndefined(_encoding.GetString(run)) : _encoding.GetString(_toEncoding(run.ToArray()));
 
     public byte[] Encode(string text)
     {

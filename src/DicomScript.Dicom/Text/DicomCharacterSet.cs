@@ -11,6 +11,8 @@ namespace DicomScript.Dicom.Text;
 public sealed class DicomCharacterSet
 {
     private const byte Escape = 0x1B;
+    private const byte ShiftOut = 0x0E;
+    private const byte ShiftIn = 0x0F;
 
     private readonly CharacterSetTerm[] _terms;
 
@@ -70,7 +72,7 @@ public sealed class DicomCharacterSet
             return string.Empty;
         var first = _terms[0];
         if (!UsesCodeExtensions)
-            return first.WholeValue!.GetString(bytes);
+            return CodePages.DropUndefined(first.WholeValue!.GetString(bytes));
         return DecodeWithEscapes(bytes, first);
     }
 
@@ -105,9 +107,16 @@ public sealed class DicomCharacterSet
                 continue;
             }
 
+            if (bytes[position] is ShiftIn or ShiftOut)
+            {
+                // Locking shifts are ISO 2022 controls DICOM does not use; they are not text.
+                position++;
+                continue;
+            }
+
             var high = bytes[position] >= 0x80;
             var end = position;
-            while (end < bytes.Length && bytes[end] != Escape && bytes[end] >= 0x80 == high)
+            while (end < bytes.Length && bytes[end] is not (Escape or ShiftIn or ShiftOut) && bytes[end] >= 0x80 == high)
                 end++;
             var run = bytes[position..end];
             sb.Append((high ? g1 ?? CodeElement.Latin1G1 : g0).Decode(run));
