@@ -37,10 +37,11 @@ public static class DicomJsonModelWriter
         {
             if (item.Tag.IsGroupLength)
                 continue;
+            var current = WithDictionaryVR(item);
             writer.WritePropertyName(item.Tag.Value.ToString("X8", CultureInfo.InvariantCulture));
             writer.WriteStartObject();
-            writer.WriteString("vr", item.VR.Code);
-            switch (item)
+            writer.WriteString("vr", current.VR.Code);
+            switch (current)
             {
                 case DicomSequence sequence:
                     if (sequence.Items.Count > 0)
@@ -53,8 +54,7 @@ public static class DicomJsonModelWriter
 
                     break;
                 case DicomFragmentSequence fragments:
-                    // Encapsulated data inline: the fragments one after the other, as in PS3.18 F.2.7.
-                    writer.WriteBase64String("InlineBinary", fragments.Fragments.SelectMany(f => f.ToArray()).ToArray());
+                    writer.WriteBase64String("InlineBinary", EncapsulatedValue(fragments));
                     break;
                 case DicomElement element:
                     WriteElementValue(writer, element, characterSet);
@@ -78,6 +78,12 @@ public static class DicomJsonModelWriter
             return;
         }
 
+        if (vr == DicomVR.FL || vr == DicomVR.FD)
+        {
+            WriteFloats(writer, element.GetLittleEndianBytes().Span, vr);
+            return;
+        }
+
         var values = DicomDataset.DecodeValues(element, characterSet);
         writer.WriteStartArray("Value");
         foreach (var value in values)
@@ -93,6 +99,79 @@ public static class DicomJsonModelWriter
                 writer.WriteNullValue();
             else
                 writer.WriteStringValue(vr.IsSingleValuedText ? value : trimmed);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    // A public tag written as UN (explicit VR, little-endian bytes) is shown with its dictionary VR,
+    // as a receiver that knows the tag would read it (PS3.5 §6.2.2 note).
+    private static DicomItem WithDictionaryVR(DicomItem item)
+    {
+        if (item is not DicomElement { VR: var vr } element || vr != DicomVR.UN || element.IsBigEndian)
+            return item;
+        if (item.Tag.IsPrivateCreator)
+            return new DicomElement(item.Tag, DicomVR.LO, element.RawValue);
+        if (item.Tag.IsPrivate)
+            return item;
+        var entry = Dictionary.DicomDictionary.Find(item.Tag);
+        if (entry is null || entry.ValueRepresentations.Count != 1 || entry.DefaultVR == DicomVR.UN)
+            return item;
+        if (entry.DefaultVR == DicomVR.SQ)
+            return AsSequence(element) ?? item;
+        return new DicomElement(item.Tag, entry.DefaultVR, element.RawValue);
+    }
+
+    // CP-246: a sequence sent as UN holds its items in implicit VR little endian. Read them so; when
+    // the bytes are not a sequence, the element stays UN.
+    private static DicomSequence? AsSequence(DicomElement element)
+    {
+        var buffer = new byte[element.Length + 8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(buffer, element.Tag.Group);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(2), element.Tag.Element);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(4), (uint)element.Length);
+        element.RawValue.Span.CopyTo(buffer.AsSpan(8));
+        try
+        {
+            var builder = new IO.DatasetBuilder();
+            new IO.DicomParser(buffer, true, 0, IO.DicomReadOptions.Default, builder).ParseDataset(0, explicitVR: false, bigEndian: false);
+            return builder.Dataset.GetSequence(element.Tag);
+        }
+        catch (IO.DicomFormatException)
+        {
+            return null;
+        }
+    }
+
+    // The encapsulated value as PS3.5 §A.4 lays it out: each item (offset table first) with its header.
+    private static byte[] EncapsulatedValue(DicomFragmentSequence fragments)
+    {
+        using var stream = new MemoryStream();
+        Span<byte> header = stackalloc byte[8];
+        foreach (var fragment in fragments.Fragments.Prepend(fragments.OffsetTable))
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header, 0xE000FFFE);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)fragment.Length);
+            stream.Write(header);
+            stream.Write(fragment.Span);
+        }
+
+        return stream.ToArray();
+    }
+
+    // Floats as the exact double they widen to, so a reader parsing doubles gets the stored value.
+    private static void WriteFloats(Utf8JsonWriter writer, ReadOnlySpan<byte> bytes, DicomVR vr)
+    {
+        writer.WriteStartArray("Value");
+        for (var i = 0; i + vr.ValueSize <= bytes.Length; i += vr.ValueSize)
+        {
+            var value = vr == DicomVR.FL
+                ? System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes[i..])
+                : System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(bytes[i..]);
+            if (double.IsFinite(value))
+                writer.WriteNumberValue(value);
+            else
+                writer.WriteNullValue();
         }
 
         writer.WriteEndArray();

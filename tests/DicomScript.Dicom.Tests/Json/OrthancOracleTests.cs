@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DicomScript.Dicom.Data;
 using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Json;
 using DicomScript.Dicom.Tests.Support;
@@ -79,7 +80,7 @@ public class OrthancOracleTests
     // With Specific Character Set ISO_IR 13 (JIS X 0201), Orthanc's iconv turns every backslash into
     // "¥" and "~" into "‾", even the separators of multi-valued CS and DS. The bytes are the ASCII
     // ones; we keep them as "\" and "~". Undo Orthanc's substitution before comparing.
-    private static void NormalizeShiftJis(Data.DicomDataset dataset, JsonNode node)
+    private static void NormalizeShiftJis(DicomDataset dataset, JsonNode node)
     {
         var characterSet = dataset.CharacterSet.DefinedTerms;
         if (characterSet.Count == 0 || !characterSet[0].EndsWith("IR 13", StringComparison.Ordinal))

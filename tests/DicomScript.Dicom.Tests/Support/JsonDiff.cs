@@ -25,9 +25,9 @@ public static class JsonDiff
                     if (skip(child))
                         continue;
                     if (!a.ContainsKey(key))
-                        differences.Add($"{child}: missing in ours (Orthanc: {Short(b[key])})");
+                        differences.Add($"{child}: missing in ours (theirs: {Short(b[key])})");
                     else if (!b.ContainsKey(key))
-                        differences.Add($"{child}: not in Orthanc's (ours: {Short(a[key])})");
+                        differences.Add($"{child}: not in theirs (ours: {Short(a[key])})");
                     else
                         Compare(a[key], b[key], child, skip, differences);
                 }
@@ -39,7 +39,7 @@ public static class JsonDiff
                 break;
             default:
                 if (!JsonNode.DeepEquals(ours, theirs))
-                    differences.Add($"{path}: ours {Short(ours)}, Orthanc {Short(theirs)}");
+                    differences.Add($"{path}: ours {Short(ours)}, theirs {Short(theirs)}");
                 break;
         }
     }
