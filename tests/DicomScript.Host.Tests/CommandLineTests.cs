@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.IO;
+using NUnit.Framework;
+
+namespace DicomScript.Host.Tests;
+
+[TestFixture]
+public class CommandLineTests
+{
+    private string _file = "";
+
+    [SetUp]
+    public void WriteSampleFile()
+    {
+        _file = Path.Combine(Path.GetTempPath(), $"cli-{Guid.NewGuid():N}.dcm");
+        var dataset = new DicomDataset()
+            .AddString(DicomTags.SpecificCharacterSet, DicomVR.CS, "ISO_IR 192")
+            .AddString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7")
+            .AddString(DicomTags.SOPInstanceUID, DicomVR.UI, "1.2.3.4.5")
+            .AddString(DicomTags.PatientName, DicomVR.PN, "Müller^Jürgen")
+            .AddString(DicomTags.PatientID, DicomVR.LO, "P1")
+            .AddUInt16(DicomTags.Rows, 2)
+            .AddBytes(DicomTags.PixelData, DicomVR.OW, new byte[8]);
+        DicomWriter.WriteFile(_file, new DicomFile(new DicomDataset(), dataset, DicomTransferSyntax.ExplicitVRLittleEndian));
+    }
+
+    [TearDown]
+    public void DeleteSampleFile() => File.Delete(_file);
+
+    private static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = CommandLine.RunAsync(args, output, error).Result;
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Test]
+    public void Dump_File_ListsElementsWithNames()
+    {
+        var (exit, output, _) = Run("dump", _file);
+        Assert.That(exit, Is.Zero);
+        Assert.That(output, Does.Contain("(0010,0010) PN [Müller^Jürgen]"));
+        Assert.That(output, Does.Contain("# Used TransferSyntax: LittleEndianExplicitTransferSyntax"));
+        Assert.That(output, Does.Match(@"\(0028,0010\) US 2 +#   2, 1 Rows"));
+    }
+
+    [TestCase(new string[0], "0010,0010", "Name")]
+    [TestCase(new[] { "--simplify" }, "PatientName", null)]
+    [TestCase(new[] { "--short" }, "0010,0010", null)]
+    [TestCase(new[] { "--dicomweb" }, "00100010", "vr")]
+    public void Json_Formats_ValidJsonWithExpectedKeys(string[] options, string key, string? inner)
+    {
+        var (exit, output, _) = Run(["json", _file, .. options]);
+        Assert.That(exit, Is.Zero);
+        var json = JsonNode.Parse(output)!;
+        Assert.That(json[key], Is.Not.Null);
+        if (inner is not null)
+            Assert.That(json[key]![inner], Is.Not.Null);
+    }
+
+    [Test]
+    public void Json_Simplify_NamesAndNullForBinary()
+    {
+        var json = JsonNode.Parse(Run("json", _file, "--simplify").Output)!;
+        Assert.That(json["PatientName"]!.GetValue<string>(), Is.EqualTo("Müller^Jürgen"));
+        Assert.That(json["PixelData"], Is.Null);
+        Assert.That(json.AsObject().ContainsKey("PixelData"), Is.True);
+    }
+
+    [Test]
+    public void Dump_NotDicom_ClearErrorAndStatus2()
+    {
+        File.WriteAllText(_file, "this is not a DICOM file at all, just text");
+        var (exit, _, error) = Run("dump", _file);
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("not readable DICOM"));
+    }
+
+    [Test]
+    public void Dump_MissingFile_ClearErrorAndStatus2()
+    {
+        var (exit, _, error) = Run("dump", "/nonexistent/file.dcm");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("/nonexistent/file.dcm"));
+    }
+
+    [Test]
+    public void Json_UnknownOption_Usage()
+    {
+        var (exit, _, error) = Run("json", _file, "--bogus");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("usage"));
+    }
+
+    [Test]
+    public void Serve_NotBuiltYet_SaysSo()
+    {
+        var (exit, _, error) = Run("orthanc.json");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("not built yet"));
+    }
+}
