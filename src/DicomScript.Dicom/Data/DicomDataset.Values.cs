@@ -39,24 +39,23 @@ public sealed partial class DicomDataset
     }
 
     /// <summary>Adds or replaces a US element.</summary>
-    public DicomDataset AddUInt16(DicomTag tag, params ushort[] values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        var bytes = new byte[values.Length * 2];
-        for (var i = 0; i < values.Length; i++)
-            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(i * 2), values[i]);
-        return Add(new DicomElement(tag, DicomVR.US, bytes));
-    }
+    public DicomDataset AddUInt16(DicomTag tag, params ushort[] values) =>
+        AddNumbers(tag, DicomVR.US, values, static (span, v) => BinaryPrimitives.WriteUInt16LittleEndian(span, v));
 
     /// <summary>Adds or replaces a UL element.</summary>
-    public DicomDataset AddUInt32(DicomTag tag, params uint[] values)
+    public DicomDataset AddUInt32(DicomTag tag, params uint[] values) =>
+        AddNumbers(tag, DicomVR.UL, values, static (span, v) => BinaryPrimitives.WriteUInt32LittleEndian(span, v));
+
+    private DicomDataset AddNumbers<T>(DicomTag tag, DicomVR vr, T[] values, SpanWriter<T> write)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var bytes = new byte[values.Length * 4];
+        var bytes = new byte[values.Length * vr.ValueSize];
         for (var i = 0; i < values.Length; i++)
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(i * 4), values[i]);
-        return Add(new DicomElement(tag, DicomVR.UL, bytes));
+            write(bytes.AsSpan(i * vr.ValueSize), values[i]);
+        return Add(new DicomElement(tag, vr, bytes));
     }
+
+    private delegate void SpanWriter<in T>(Span<byte> target, T value);
 
     /// <summary>Adds or replaces a bulk (OB, OW, UN...) element with the given little-endian bytes.</summary>
     public DicomDataset AddBytes(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> bytes) =>

@@ -56,8 +56,10 @@ public sealed class DicomFile
         var filled = 0;
         while (true)
         {
-            filled += ReadFully(stream, buffer.AsSpan(filled));
-            var isFinal = filled >= fileLength;
+            var read = ReadFully(stream, buffer.AsSpan(filled));
+            filled += read;
+            // End of file (also when the file shrank while we read it) makes this the whole input.
+            var isFinal = filled >= fileLength || read < buffer.Length - (filled - read);
             var result = DicomFileReader.TryRead(buffer.AsMemory(0, filled), isFinal, options);
             if (result is not null)
                 return result;
