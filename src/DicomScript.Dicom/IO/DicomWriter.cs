@@ -72,6 +72,16 @@ public sealed class DicomWriter
         WriteDataset(output, dataset, syntax);
     }
 
+    /// <summary>
+    /// Writes group length elements in implicit VR little endian: the (0000,0000) that must open a
+    /// DIMSE command set, which <see cref="WriteDataset"/> leaves out as it does every group length.
+    /// </summary>
+    public static void WriteGroupLengthOnly(Stream output, DicomDataset groupLengths)
+    {
+        ArgumentNullException.ThrowIfNull(groupLengths);
+        new DicomWriter(output, explicitVR: false, bigEndian: false).WriteItems(groupLengths, includeGroupLength: true);
+    }
+
     /// <summary>Writes a file to <paramref name="path"/> (created or replaced).</summary>
     public static void WriteFile(string path, DicomFile file, DicomTransferSyntax? syntax = null)
     {

@@ -1,0 +1,98 @@
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.IO;
+using DicomScript.Network.Dimse;
+
+namespace DicomScript.Network.Scp;
+
+/// <summary>Who is asking: the association's AE titles and the peer's address.</summary>
+public sealed record AssociationInfo(string CallingAETitle, string CalledAETitle, string RemoteHost, int RemotePort);
+
+/// <summary>A handler's way to answer with a DIMSE status other than success.</summary>
+public sealed class DimseStatusException : Exception
+{
+    public DimseStatusException(ushort status, string message)
+        : base(message)
+    {
+        Status = status;
+    }
+
+    public DimseStatusException()
+        : this(DimseStatus.ProcessingFailure, "processing failure")
+    {
+    }
+
+    public DimseStatusException(string message)
+        : this(DimseStatus.ProcessingFailure, message)
+    {
+    }
+
+    public DimseStatusException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Status = DimseStatus.ProcessingFailure;
+    }
+
+    public ushort Status { get; }
+}
+
+/// <summary>C-ECHO: answers with a status (normally success).</summary>
+public interface ICEchoHandler
+{
+    Task<ushort> EchoAsync(AssociationInfo caller, CancellationToken cancellationToken);
+}
+
+/// <summary>An incoming C-STORE: the command's identifiers and the dataset as received.</summary>
+public sealed record CStoreRequest(AssociationInfo Caller, string SopClassUid, string SopInstanceUid, ReceivedDataSet DataSet,
+    string? MoveOriginatorAETitle, ushort? MoveOriginatorMessageId);
+
+/// <summary>C-STORE: stores an instance and answers with a DIMSE status (0 for success).</summary>
+public interface ICStoreHandler
+{
+    Task<ushort> StoreAsync(CStoreRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>A C-FIND, C-MOVE or C-GET: the information model (SOP class) and the identifier.</summary>
+public sealed record QueryRequest(AssociationInfo Caller, string SopClassUid, DicomDataset Identifier);
+
+/// <summary>C-FIND: yields the matches; cancellation (C-CANCEL) stops the enumeration.</summary>
+public interface ICFindHandler
+{
+    IAsyncEnumerable<DicomDataset> FindAsync(QueryRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>An instance to send as a C-MOVE or C-GET sub-operation, loaded only when its turn comes.</summary>
+public interface IOutgoingInstance
+{
+    string SopClassUid { get; }
+
+    string SopInstanceUid { get; }
+
+    /// <summary>The syntax the instance is stored in (decides which presentation contexts to propose).</summary>
+    string TransferSyntaxUid { get; }
+
+    Task<DicomFile> LoadAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Where a C-MOVE destination AE title points.</summary>
+public sealed record MoveDestination(string Host, int Port, string AETitle);
+
+/// <summary>C-MOVE: which instances match, and where the destination is (null: unknown destination).</summary>
+public interface ICMoveHandler
+{
+    Task<IReadOnlyList<IOutgoingInstance>> FindInstancesAsync(QueryRequest request, CancellationToken cancellationToken);
+
+    Task<MoveDestination?> ResolveDestinationAsync(string destinationAETitle, AssociationInfo caller, CancellationToken cancellationToken);
+}
+
+/// <summary>C-GET: which instances match (they go back over the same association).</summary>
+public interface ICGetHandler
+{
+    Task<IReadOnlyList<IOutgoingInstance>> FindInstancesAsync(QueryRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>Decides whether an association from a calling AE and host is allowed (the server's allow lists).</summary>
+public interface IAssociationPolicy
+{
+    /// <summary>Null to allow, else the reason for rejecting.</summary>
+    string? Check(AssociationInfo caller);
+}

@@ -1,0 +1,105 @@
+using DicomScript.Dicom.Uids;
+using DicomScript.Network.Association;
+using DicomScript.Network.Pdu;
+
+namespace DicomScript.Network.Scp;
+
+/// <summary>
+/// The acceptor's policy: which proposed presentation contexts to accept (by the services that have a
+/// handler) with which transfer syntax, which roles, and whether to accept the association at all.
+/// </summary>
+public sealed class PresentationContextNegotiator
+{
+    private static readonly string[] Uncompressed =
+    [
+        DicomUids.LittleEndianExplicitTransferSyntax, DicomUids.LittleEndianImplicitTransferSyntax, DicomUids.BigEndianExplicitTransferSyntax,
+    ];
+
+    private readonly DicomServerOptions _options;
+    private readonly HandlerSet _handlers;
+    private readonly HashSet<string> _storageSyntaxes;
+
+    public PresentationContextNegotiator(DicomServerOptions options, HandlerSet handlers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _handlers = handlers;
+        _storageSyntaxes = [.. options.StorageTransferSyntaxes ?? DicomUids.All.Where(u => u.Kind == DicomUidKind.TransferSyntax).Select(u => u.Uid)];
+    }
+
+    public AssociationDecision Negotiate(AAssociateRq request, AssociationInfo caller, int activeAssociations)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ApplicationContext != AAssociateRq.DicomApplicationContext)
+            return Reject(RejectResult.Permanent, RejectReasons.ApplicationContextNotSupported, $"application context {request.ApplicationContext}");
+        if (_options.CheckCalledAETitle && request.CalledAETitle != _options.AETitle)
+            return Reject(RejectResult.Permanent, RejectReasons.CalledAETitleNotRecognized, $"called AE title '{request.CalledAETitle}' is not '{_options.AETitle}'");
+        if (_handlers.Policy?.Check(caller) is { } refused)
+            return Reject(RejectResult.Permanent, RejectReasons.CallingAETitleNotRecognized, refused);
+        if (activeAssociations >= _options.MaxAssociations)
+        {
+            return AssociationDecision.Rejected(new AAssociateRj(RejectResult.Transient, RejectSource.ServiceProviderPresentation, RejectReasons.LocalLimitExceeded),
+                $"already {activeAssociations} associations (limit {_options.MaxAssociations})");
+        }
+
+        var contexts = request.PresentationContexts.Select(Answer).ToList();
+        var roles = request.UserInformation.RoleSelections
+            .Where(r => IsStorage(r.SopClassUid) && _handlers.Get is not null)
+            .Select(r => new RoleSelection(r.SopClassUid, r.ScuRole, r.ScpRole))
+            .ToList();
+        var accept = new AAssociateAc(request.CalledAETitle, request.CallingAETitle, contexts, new UserInformation
+        {
+            MaxPduLength = _options.Association.MaxPduLength,
+            ImplementationClassUid = _options.Association.ImplementationClassUid,
+            ImplementationVersionName = _options.Association.ImplementationVersionName,
+            RoleSelections = roles,
+            // One operation at a time: we answer a proposed window with 1/1.
+            AsyncOperationsWindow = request.UserInformation.AsyncOperationsWindow is null ? null : ((ushort)1, (ushort)1),
+        });
+        return AssociationDecision.Accepted(accept);
+
+        static AssociationDecision Reject(RejectResult result, byte reason, string why) =>
+            AssociationDecision.Rejected(new AAssociateRj(result, RejectSource.ServiceUser, reason), why);
+    }
+
+    private PresentationContextAc Answer(PresentationContextRq proposed)
+    {
+        var syntax = proposed.AbstractSyntax;
+        string[] acceptable;
+        if (syntax == SopClasses.Verification && _handlers.Echo is not null
+            || SopClasses.Find.Contains(syntax) && _handlers.Find is not null
+            || SopClasses.Move.Contains(syntax) && _handlers.Move is not null
+            || SopClasses.Get.Contains(syntax) && _handlers.Get is not null)
+        {
+            acceptable = Uncompressed;
+        }
+        else if (IsStorage(syntax) && (_handlers.Store is not null || _handlers.Get is not null))
+        {
+            // Stored as received: the first proposed syntax we know is taken, compressed ones included.
+            acceptable = [.. proposed.TransferSyntaxes.Where(_storageSyntaxes.Contains)];
+        }
+        else
+        {
+            return new PresentationContextAc(proposed.Id, PresentationContextResult.AbstractSyntaxNotSupported, FirstOrEmpty(proposed.TransferSyntaxes));
+        }
+
+        var chosen = proposed.TransferSyntaxes.FirstOrDefault(acceptable.Contains);
+        return chosen is null
+            ? new PresentationContextAc(proposed.Id, PresentationContextResult.TransferSyntaxesNotSupported, FirstOrEmpty(proposed.TransferSyntaxes))
+            : new PresentationContextAc(proposed.Id, PresentationContextResult.Acceptance, chosen);
+    }
+
+    private bool IsStorage(string uid) =>
+        DicomUids.IsStorageSopClass(uid) || _options.AcceptUnknownSopClasses && !SopClasses.IsKnownNonStorage(uid);
+
+    private static string FirstOrEmpty(IReadOnlyList<string> syntaxes) => syntaxes.Count > 0 ? syntaxes[0] : "";
+}
+
+/// <summary>The handlers a server has; a service without a handler is not offered.</summary>
+public sealed record HandlerSet(
+    ICEchoHandler? Echo = null,
+    ICStoreHandler? Store = null,
+    ICFindHandler? Find = null,
+    ICMoveHandler? Move = null,
+    ICGetHandler? Get = null,
+    IAssociationPolicy? Policy = null);

@@ -1,0 +1,266 @@
+using System.Net;
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.IO;
+using DicomScript.Network.Association;
+using DicomScript.Network.Dimse;
+using DicomScript.Network.Pdu;
+using DicomScript.Network.Scu;
+using Microsoft.Extensions.Logging;
+
+namespace DicomScript.Network.Scp;
+
+/// <summary>Serves the DIMSE-C requests of an association with the server's handlers.</summary>
+internal sealed class RequestDispatcher
+{
+    private readonly HandlerSet _handlers;
+    private readonly DicomServerOptions _options;
+    private readonly ILogger _logger;
+
+    public RequestDispatcher(HandlerSet handlers, DicomServerOptions options, ILogger logger)
+    {
+        _handlers = handlers;
+        _options = options;
+        _logger = logger;
+    }
+
+    public static AssociationInfo InfoOf(DicomAssociation association)
+    {
+        var endpoint = association.RemoteEndPoint as IPEndPoint;
+        return new AssociationInfo(association.CallingAETitle, association.CalledAETitle, endpoint?.Address.ToString() ?? "", endpoint?.Port ?? 0);
+    }
+
+    public async Task HandleAsync(DicomAssociation association, DimseMessage request, CancellationToken cancellationToken)
+    {
+        var caller = InfoOf(association);
+        switch (request.Field)
+        {
+            case CommandField.CEchoRq when _handlers.Echo is { } echo:
+                await association.SendResponseAsync(request, await echo.EchoAsync(caller, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                break;
+            case CommandField.CStoreRq when _handlers.Store is { } store:
+                await association.SendResponseAsync(request, await StoreAsync(store, caller, request, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                break;
+            case CommandField.CFindRq when _handlers.Find is { } find:
+                await FindAsync(association, find, caller, request, cancellationToken).ConfigureAwait(false);
+                break;
+            case CommandField.CMoveRq when _handlers.Move is { } move:
+                await MoveAsync(association, move, caller, request, cancellationToken).ConfigureAwait(false);
+                break;
+            case CommandField.CGetRq when _handlers.Get is { } get:
+                await GetAsync(association, get, caller, request, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                await association.SendResponseAsync(request, DimseStatus.UnrecognizedOperation, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private static async Task<ushort> StoreAsync(ICStoreHandler store, AssociationInfo caller, DimseMessage request, CancellationToken cancellationToken)
+    {
+        if (request.DataSet is null)
+            return DimseStatus.UnableToProcess;
+        var originator = DimseCommands.GetUid(request.Command, DicomTags.MoveOriginatorApplicationEntityTitle);
+        var originatorId = request.Command.Contains(DicomTags.MoveOriginatorMessageID)
+            ? DimseCommands.GetUInt16(request.Command, DicomTags.MoveOriginatorMessageID)
+            : (ushort?)null;
+        try
+        {
+            return await store.StoreAsync(new CStoreRequest(caller, request.AffectedSopClassUid ?? "", request.AffectedSopInstanceUid ?? "", request.DataSet,
+                originator, originatorId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DimseStatusException ex)
+        {
+            return ex.Status;
+        }
+    }
+
+    private static async Task FindAsync(DicomAssociation association, ICFindHandler find, AssociationInfo caller, DimseMessage request, CancellationToken cancellationToken)
+    {
+        var identifier = ParseIdentifier(request);
+        if (identifier is null)
+        {
+            await association.SendResponseAsync(request, DimseStatus.DataSetDoesNotMatchSopClass, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        var context = association.Contexts[request.PresentationContextId];
+        ushort status = DimseStatus.Success;
+        try
+        {
+            await foreach (var match in find.FindAsync(new QueryRequest(caller, request.AffectedSopClassUid ?? "", identifier), cancellationToken).ConfigureAwait(false))
+            {
+                var pending = DimseCommands.Response(request.Command, DimseStatus.Pending, hasDataSet: true);
+                await association.SendAsync(request.PresentationContextId, pending, Encode(match, context.TransferSyntax), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            status = DimseStatus.Cancel; // C-CANCEL received
+        }
+        catch (DimseStatusException ex)
+        {
+            status = ex.Status;
+        }
+
+        await association.SendResponseAsync(request, status, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task MoveAsync(DicomAssociation association, ICMoveHandler move, AssociationInfo caller, DimseMessage request, CancellationToken cancellationToken)
+    {
+        var identifier = ParseIdentifier(request);
+        var destinationTitle = DimseCommands.GetUid(request.Command, DicomTags.MoveDestination) ?? "";
+        if (identifier is null)
+        {
+            await association.SendResponseAsync(request, DimseStatus.DataSetDoesNotMatchSopClass, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        var destination = await move.ResolveDestinationAsync(destinationTitle, caller, cancellationToken).ConfigureAwait(false);
+        if (destination is null)
+        {
+            await association.SendResponseAsync(request, DimseStatus.MoveDestinationUnknown, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        IReadOnlyList<IOutgoingInstance> instances;
+        try
+        {
+            instances = await move.FindInstancesAsync(new QueryRequest(caller, request.AffectedSopClassUid ?? "", identifier), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DimseStatusException ex)
+        {
+            await association.SendResponseAsync(request, ex.Status, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        DicomAssociation? target = null;
+        try
+        {
+            if (instances.Count > 0)
+            {
+                var rq = new AAssociateRq(destination.AETitle, _options.AETitle, StoreContexts.Propose(instances.Select(i => (i.SopClassUid, i.TransferSyntaxUid))),
+                    new UserInformation { ImplementationClassUid = _options.Association.ImplementationClassUid, ImplementationVersionName = _options.Association.ImplementationVersionName });
+                target = await DicomAssociation.ConnectAsync(destination.Host, destination.Port, rq, _options.Association, null, _logger, cancellationToken).ConfigureAwait(false);
+            }
+
+            await RunSubOperationsAsync(association, request, instances, target!, association.CallingAETitle, request.MessageId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DicomNetworkException ex) when (target is null)
+        {
+            // The destination cannot be reached: every sub-operation fails.
+            Log.HandlerFailed(_logger, ex, "C-MOVE", association.RemoteEndPoint?.ToString());
+            await SendFinalAsync(association, request, DimseStatus.OutOfResourcesSubOperations, new SubOperationCounts(0, 0, instances.Count, 0)).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (target is not null)
+            {
+                await target.ReleaseAsync(CancellationToken.None).ConfigureAwait(false);
+                await target.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task GetAsync(DicomAssociation association, ICGetHandler get, AssociationInfo caller, DimseMessage request, CancellationToken cancellationToken)
+    {
+        var identifier = ParseIdentifier(request);
+        if (identifier is null)
+        {
+            await association.SendResponseAsync(request, DimseStatus.DataSetDoesNotMatchSopClass, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        IReadOnlyList<IOutgoingInstance> instances;
+        try
+        {
+            instances = await get.FindInstancesAsync(new QueryRequest(caller, request.AffectedSopClassUid ?? "", identifier), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DimseStatusException ex)
+        {
+            await association.SendResponseAsync(request, ex.Status, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        await RunSubOperationsAsync(association, request, instances, association, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Sends each instance (C-STORE on 'target'), a pending response after each, then the final one.
+    private static async Task RunSubOperationsAsync(DicomAssociation association, DimseMessage request, IReadOnlyList<IOutgoingInstance> instances,
+        DicomAssociation target, string? moveOriginator, ushort? moveOriginatorId, CancellationToken cancellationToken)
+    {
+        int completed = 0, failed = 0, warning = 0;
+        var cancelled = false;
+        var timeout = TimeSpan.FromMinutes(5);
+        foreach (var instance in instances)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                cancelled = true;
+                break;
+            }
+
+            ushort status;
+            try
+            {
+                var file = await instance.LoadAsync(cancellationToken).ConfigureAwait(false);
+                status = await InstanceSender.SendAsync(target, file, timeout, moveOriginator, moveOriginatorId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                cancelled = true;
+                break;
+            }
+            catch (Exception ex) when (ex is DicomNetworkException or DicomFormatException or IOException)
+            {
+                status = DimseStatus.ProcessingFailure;
+            }
+
+            if (DimseStatus.IsSuccess(status))
+                completed++;
+            else if (DimseStatus.IsWarning(status))
+                warning++;
+            else
+                failed++;
+
+            var remaining = instances.Count - completed - failed - warning;
+            if (remaining > 0)
+            {
+                var pending = DimseCommands.WithSubOperations(DimseCommands.Response(request.Command, DimseStatus.Pending),
+                    new SubOperationCounts(remaining, completed, failed, warning), includeRemaining: true);
+                await association.SendAsync(request.PresentationContextId, pending, null, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        var counts = new SubOperationCounts(instances.Count - completed - failed - warning, completed, failed, warning);
+        var final = cancelled ? DimseStatus.Cancel
+            : failed + warning > 0 ? DimseStatus.SubOperationsCompleteWithFailures
+            : DimseStatus.Success;
+        await SendFinalAsync(association, request, final, counts).ConfigureAwait(false);
+    }
+
+    private static Task SendFinalAsync(DicomAssociation association, DimseMessage request, ushort status, SubOperationCounts counts)
+    {
+        var response = DimseCommands.WithSubOperations(DimseCommands.Response(request.Command, status), counts, includeRemaining: status == DimseStatus.Cancel);
+        return association.SendAsync(request.PresentationContextId, response, null, CancellationToken.None);
+    }
+
+    private static DicomDataset? ParseIdentifier(DimseMessage request)
+    {
+        try
+        {
+            return request.DataSet?.Parse();
+        }
+        catch (DicomFormatException)
+        {
+            return null;
+        }
+    }
+
+    private static byte[] Encode(DicomDataset dataset, DicomTransferSyntax syntax)
+    {
+        using var stream = new MemoryStream();
+        DicomWriter.WriteDataset(stream, dataset, syntax);
+        return stream.ToArray();
+    }
+}
