@@ -71,6 +71,18 @@ public sealed class DicomParser
         return status;
     }
 
+    /// <summary>
+    /// Parses the whole input as the items of one sequence in implicit VR little endian: the value of
+    /// a sequence that was sent as UN (CP-246).
+    /// </summary>
+    public ParseStatus ParseImplicitSequenceValue(DicomTag tag)
+    {
+        var position = 0;
+        var status = ParseSequence(ref position, _data.Length, undefinedLength: false, tag, DicomVR.SQ, explicitVR: false, bigEndian: false, depth: 0);
+        Position = position;
+        return status;
+    }
+
     /// <summary>Parses the top-level elements of one group (the file meta group) and stops at the first element of another.</summary>
     public ParseStatus ParseGroup(int start, ushort group)
     {

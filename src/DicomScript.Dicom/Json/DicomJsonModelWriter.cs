@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using DicomScript.Dicom.Data;
+using DicomScript.Dicom.IO;
 
 namespace DicomScript.Dicom.Json;
 
@@ -118,29 +119,8 @@ public static class DicomJsonModelWriter
         if (entry is null || entry.ValueRepresentations.Count != 1 || entry.DefaultVR == DicomVR.UN)
             return item;
         if (entry.DefaultVR == DicomVR.SQ)
-            return AsSequence(element) ?? item;
+            return UnknownVRSequence.TryRead(element) ?? item;
         return new DicomElement(item.Tag, entry.DefaultVR, element.RawValue);
-    }
-
-    // CP-246: a sequence sent as UN holds its items in implicit VR little endian. Read them so; when
-    // the bytes are not a sequence, the element stays UN.
-    private static DicomSequence? AsSequence(DicomElement element)
-    {
-        var buffer = new byte[element.Length + 8];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(buffer, element.Tag.Group);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(2), element.Tag.Element);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(4), (uint)element.Length);
-        element.RawValue.Span.CopyTo(buffer.AsSpan(8));
-        try
-        {
-            var builder = new IO.DatasetBuilder();
-            new IO.DicomParser(buffer, true, 0, IO.DicomReadOptions.Default, builder).ParseDataset(0, explicitVR: false, bigEndian: false);
-            return builder.Dataset.GetSequence(element.Tag);
-        }
-        catch (IO.DicomFormatException)
-        {
-            return null;
-        }
     }
 
     // The encapsulated value as PS3.5 §A.4 lays it out: each item (offset table first) with its header.

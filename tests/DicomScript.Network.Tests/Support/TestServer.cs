@@ -30,8 +30,8 @@ public sealed class TestServer : IAsyncDisposable, ICEchoHandler, ICStoreHandler
 
     public DicomServer Server => _server;
 
-    /// <summary>What arrived by C-STORE: the raw bytes (in the context's syntax) and that syntax, by SOP instance UID.</summary>
-    public ConcurrentDictionary<string, (byte[] Bytes, DicomTransferSyntax Syntax, CStoreRequest Request)> Stored { get; } = new();
+    /// <summary>What arrived by C-STORE, parsed, with the syntax it came in, by SOP instance UID.</summary>
+    public ConcurrentDictionary<string, (DicomDataset Dataset, DicomTransferSyntax Syntax, CStoreRequest Request)> Stored { get; } = new();
 
     /// <summary>Instances offered to C-FIND, C-MOVE and C-GET.</summary>
     public List<DicomFile> Archive { get; } = [];
@@ -46,7 +46,7 @@ public sealed class TestServer : IAsyncDisposable, ICEchoHandler, ICStoreHandler
 
     public Task<ushort> StoreAsync(CStoreRequest request, CancellationToken cancellationToken)
     {
-        Stored[request.SopInstanceUid] = (request.DataSet.ReadAll().ToArray(), request.DataSet.TransferSyntax, request);
+        Stored[request.SopInstanceUid] = (request.DataSet.Parse(), request.DataSet.TransferSyntax, request);
         return Task.FromResult(DimseStatus.Success);
     }
 
