@@ -39,9 +39,16 @@ public sealed class DicomWriter
         CheckPixelDataFits(dataset, syntax);
         if (syntax.IsDeflated)
         {
-            using var deflate = new DeflateStream(output, CompressionLevel.Optimal, leaveOpen: true);
-            using var buffered = new BufferedStream(deflate, 64 * 1024);
-            new DicomWriter(buffered, explicitVR: true, bigEndian: false).WriteItems(dataset);
+            // The deflated stream is padded to even length with one zero byte (PS3.5 §A.5);
+            // peers reject odd-length dataset fragments otherwise.
+            using var compressed = new MemoryStream();
+            using (var deflate = new DeflateStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+            using (var buffered = new BufferedStream(deflate, 64 * 1024))
+                new DicomWriter(buffered, explicitVR: true, bigEndian: false).WriteItems(dataset);
+            if (compressed.Length % 2 == 1)
+                compressed.WriteByte(0);
+            compressed.Position = 0;
+            compressed.CopyTo(output);
             return;
         }
 

@@ -42,6 +42,9 @@ public sealed class TestServer : IAsyncDisposable, ICEchoHandler, ICStoreHandler
     /// <summary>Optional delay per C-FIND match (to test C-CANCEL).</summary>
     public TimeSpan FindDelay { get; set; }
 
+    /// <summary>Set when a C-FIND was stopped by C-CANCEL.</summary>
+    public bool FindCancelled { get; private set; }
+
     public Task<ushort> EchoAsync(AssociationInfo caller, CancellationToken cancellationToken) => Task.FromResult(DimseStatus.Success);
 
     public Task<ushort> StoreAsync(CStoreRequest request, CancellationToken cancellationToken)
@@ -52,6 +55,7 @@ public sealed class TestServer : IAsyncDisposable, ICEchoHandler, ICStoreHandler
 
     public async IAsyncEnumerable<DicomDataset> FindAsync(QueryRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        using var registration = cancellationToken.Register(() => FindCancelled = true);
         foreach (var file in Matches(request.Identifier))
         {
             if (FindDelay > TimeSpan.Zero)
