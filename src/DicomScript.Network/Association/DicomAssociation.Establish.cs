@@ -67,16 +67,16 @@ public sealed partial class DicomAssociation
         {
             association.SetContexts(request, accept);
             association.Apply(AssociationEvent.LocalAssociateAccept); // AE-7
-            await association.SendDirectAsync(accept).ConfigureAwait(false);
             Log.AssociationAccepted(logger, request.CallingAETitle, association.Remote, request.CalledAETitle, association.Contexts.Count, request.PresentationContexts.Count);
+            await association.SendDirectAsync(accept).ConfigureAwait(false);
             association.Start(handler);
             return association;
         }
 
         association.Request = request;
         association.Apply(AssociationEvent.LocalAssociateReject); // AE-8
-        await association.SendDirectAsync(decision.Reject!).ConfigureAwait(false);
         Log.AssociationRejected(logger, request.CallingAETitle, association.Remote, request.CalledAETitle, decision.Reason ?? "rejected");
+        await association.SendDirectAsync(decision.Reject!).ConfigureAwait(false);
         await association.AwaitCloseAsync().ConfigureAwait(false);
         return null;
     }

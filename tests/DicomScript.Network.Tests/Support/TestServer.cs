@@ -20,11 +20,16 @@ public sealed class TestServer : IAsyncDisposable, ICEchoHandler, ICStoreHandler
     public TestServer(DicomServerOptions? options = null, IAssociationPolicy? policy = null)
     {
         Options = (options ?? new DicomServerOptions()) with { AETitle = AETitle, BindAddress = IPAddress.Loopback, Port = 0 };
-        _server = new DicomServer(Options, new HandlerSet(this, this, this, this, this, policy));
+        _server = new DicomServer(Options, new HandlerSet(this, this, this, this, this, policy), Logger);
         _server.Start();
     }
 
     public DicomServerOptions Options { get; }
+
+    public ListLogger Logger { get; } = new();
+
+    /// <summary>When set, C-STORE throws this (to test a failing handler).</summary>
+    public Exception? StoreFailure { get; set; }
 
     public int Port => _server.Port;
 
@@ -49,6 +54,8 @@ public sealed class TestServer : IAsyncDisposable, ICEchoHandler, ICStoreHandler
 
     public Task<ushort> StoreAsync(CStoreRequest request, CancellationToken cancellationToken)
     {
+        if (StoreFailure is not null)
+            throw StoreFailure;
         Stored[request.SopInstanceUid] = (request.DataSet.Parse(), request.DataSet.TransferSyntax, request);
         return Task.FromResult(DimseStatus.Success);
     }
