@@ -1,5 +1,9 @@
 using BenchmarkDotNet.Running;
+using DicomScript.Benchmarks;
 
-// Runs the benchmarks chosen on the command line, e.g.
-//   dotnet run -c Release --project bench/DicomScript.Benchmarks -- --filter '*Parse*'
+// dotnet run -c Release --project bench/DicomScript.Benchmarks -- network          (storescu/storescp comparison)
+// dotnet run -c Release --project bench/DicomScript.Benchmarks -- --filter '*Parse*' (BenchmarkDotNet micro-benchmarks)
+if (args is ["network", ..])
+    return await NetworkBenchmark.RunAsync();
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -80,6 +80,37 @@ public sealed class DicomWriter
     }
 
     /// <summary>
+    /// The dataset encoded in <paramref name="syntax"/>, in one buffer allocated at (about) its final
+    /// size: sending large instances otherwise spends its time growing and copying buffers.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Encode(DicomDataset dataset, DicomTransferSyntax syntax)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        using var buffer = new MemoryStream(EstimateLength(dataset));
+        WriteDataset(buffer, dataset, syntax);
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    // Values plus the longest header per element; sequences count their items' contents.
+    private static int EstimateLength(DicomDataset dataset)
+    {
+        long total = 0;
+        foreach (var item in dataset)
+        {
+            total += 16;
+            total += item switch
+            {
+                DicomElement e => e.Length + 1,
+                DicomSequence s => s.Items.Sum(i => (long)EstimateLength(i) + 16),
+                DicomFragmentSequence f => f.OffsetTable.Length + f.Fragments.Sum(x => x.Length + 9L) + 16,
+                _ => 0,
+            };
+        }
+
+        return (int)Math.Min(total, int.MaxValue / 2);
+    }
+
+    /// <summary>
     /// Writes group length elements in implicit VR little endian: the (0000,0000) that must open a
     /// DIMSE command set, which <see cref="WriteDataset"/> leaves out as it does every group length.
     /// </summary>

@@ -166,8 +166,8 @@ public sealed partial class DicomAssociation
     {
         try
         {
-            await PduWriter.WriteAsync(_stream, pdu, CancellationToken.None).ConfigureAwait(false);
-            await _stream.FlushAsync().ConfigureAwait(false);
+            await PduWriter.WriteAsync(_output, pdu, CancellationToken.None).ConfigureAwait(false);
+            await _output.FlushAsync().ConfigureAwait(false);
         }
         catch (IOException)
         {

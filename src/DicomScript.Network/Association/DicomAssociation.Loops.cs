@@ -12,9 +12,9 @@ public sealed partial class DicomAssociation
         {
             await foreach (var pdu in _outgoing.Reader.ReadAllAsync(_lifetime.Token).ConfigureAwait(false))
             {
-                await PduWriter.WriteAsync(_stream, pdu, _lifetime.Token).ConfigureAwait(false);
+                await PduWriter.WriteAsync(_output, pdu, _lifetime.Token).ConfigureAwait(false);
                 if (!_outgoing.Reader.TryPeek(out _))
-                    await _stream.FlushAsync(_lifetime.Token).ConfigureAwait(false);
+                    await _output.FlushAsync(_lifetime.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
@@ -125,12 +125,12 @@ public sealed partial class DicomAssociation
     private async Task<Pdu.Pdu?> ReadNextAsync()
     {
         if (IsRequestor || _options.IdleTimeout <= TimeSpan.Zero)
-            return await PduReader.ReadAsync(_stream, _options.MaxPduLength, _lifetime.Token).ConfigureAwait(false);
+            return await PduReader.ReadAsync(_stream, _options.MaxPduLength, _receiveBuffer, _lifetime.Token).ConfigureAwait(false);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
         idle.CancelAfter(_options.IdleTimeout);
         try
         {
-            return await PduReader.ReadAsync(_stream, _options.MaxPduLength, idle.Token).ConfigureAwait(false);
+            return await PduReader.ReadAsync(_stream, _options.MaxPduLength, _receiveBuffer, idle.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
         {

@@ -21,6 +21,12 @@ public delegate Task DimseRequestHandler(DicomAssociation association, DimseMess
 public sealed partial class DicomAssociation : IAsyncDisposable
 {
     private readonly Stream _stream;
+
+    // Writes go through a buffer so that a PDU header, a PDV header and its data leave in one send,
+    // not three tiny TCP segments (Nagle is off). Only the writer loop (or establishment, before it
+    // runs) writes, so the buffer needs no lock.
+    private readonly BufferedStream _output;
+    private readonly PduReader.ReceiveBuffer _receiveBuffer = new();
     private readonly IDisposable? _connection;
     private readonly AssociationOptions _options;
     private readonly ILogger _logger;
@@ -43,6 +49,7 @@ public sealed partial class DicomAssociation : IAsyncDisposable
     private DicomAssociation(Stream stream, IDisposable? connection, EndPoint? remote, bool isRequestor, AssociationOptions options, ILogger logger)
     {
         _stream = stream;
+        _output = new BufferedStream(stream, 64 * 1024);
         _connection = connection;
         RemoteEndPoint = remote;
         _options = options;

@@ -10,12 +10,15 @@ namespace DicomScript.Network.Dimse;
 /// </summary>
 public sealed class ReceivedDataSet : IDisposable
 {
-    private readonly MemoryStream? _memory;
+    private readonly List<byte[]>? _chunks;
+    private readonly long _chunkedLength;
     private readonly FileStream? _file;
+    private byte[]? _contiguous;
 
-    internal ReceivedDataSet(MemoryStream memory, DicomTransferSyntax syntax)
+    internal ReceivedDataSet(List<byte[]> chunks, long length, DicomTransferSyntax syntax)
     {
-        _memory = memory;
+        _chunks = chunks;
+        _chunkedLength = length;
         TransferSyntax = syntax;
     }
 
@@ -27,7 +30,7 @@ public sealed class ReceivedDataSet : IDisposable
 
     public DicomTransferSyntax TransferSyntax { get; }
 
-    public long Length => _memory?.Length ?? _file!.Length;
+    public long Length => _chunks is not null ? _chunkedLength : _file!.Length;
 
     /// <summary>True when the bytes were spilled to a temporary file.</summary>
     public bool IsSpilledToFile => _file is not null;
@@ -35,23 +38,41 @@ public sealed class ReceivedDataSet : IDisposable
     /// <summary>The path of the temporary file, if spilled.</summary>
     public string? TemporaryPath => _file?.Name;
 
-    /// <summary>All the bytes (read from the temporary file if spilled).</summary>
+    /// <summary>
+    /// All the bytes in one array of their own (read from the temporary file if spilled): they stay
+    /// valid after this object is disposed, so datasets parsed from them may be kept.
+    /// </summary>
     public ReadOnlyMemory<byte> ReadAll()
     {
-        if (_memory is not null)
-            return _memory.GetBuffer().AsMemory(0, (int)_memory.Length);
-        var bytes = new byte[_file!.Length];
-        _file.Position = 0;
-        _file.ReadExactly(bytes);
-        return bytes;
+        if (_contiguous is not null)
+            return _contiguous;
+        var bytes = new byte[Length];
+        if (_chunks is not null)
+        {
+            var offset = 0;
+            foreach (var (chunk, length) in DataSetBuffer.Chunks(_chunks, _chunkedLength))
+            {
+                chunk.AsSpan(0, length).CopyTo(bytes.AsSpan(offset));
+                offset += length;
+            }
+        }
+        else
+        {
+            _file!.Position = 0;
+            _file.ReadExactly(bytes);
+        }
+
+        return _contiguous = bytes;
     }
 
     /// <summary>Copies the bytes to <paramref name="destination"/>.</summary>
     public async Task CopyToAsync(Stream destination, CancellationToken cancellationToken)
     {
-        if (_memory is not null)
+        ArgumentNullException.ThrowIfNull(destination);
+        if (_chunks is not null)
         {
-            await destination.WriteAsync(_memory.GetBuffer().AsMemory(0, (int)_memory.Length), cancellationToken).ConfigureAwait(false);
+            foreach (var (chunk, length) in DataSetBuffer.Chunks(_chunks, _chunkedLength))
+                await destination.WriteAsync(chunk.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -88,7 +109,8 @@ public sealed class ReceivedDataSet : IDisposable
 
     public void Dispose()
     {
-        _memory?.Dispose();
+        if (_chunks is not null)
+            DataSetBuffer.ReturnChunks(_chunks);
         _file?.Dispose();
     }
 }

@@ -16,7 +16,16 @@ public static class PduReader
     /// <param name="stream">The connection.</param>
     /// <param name="maxDataPduLength">Largest P-DATA-TF variable field accepted; 0 for no limit beyond 2 GiB.</param>
     /// <param name="cancellationToken">Cancels the read (timeouts are implemented with it).</param>
-    public static async ValueTask<Pdu?> ReadAsync(Stream stream, uint maxDataPduLength, CancellationToken cancellationToken)
+    public static ValueTask<Pdu?> ReadAsync(Stream stream, uint maxDataPduLength, CancellationToken cancellationToken) =>
+        ReadAsync(stream, maxDataPduLength, reusableBuffer: null, cancellationToken);
+
+    /// <summary>
+    /// Reads the next PDU into <paramref name="reusableBuffer"/> when given (grown as needed): PDVs of
+    /// the result are slices of it, valid only until the next read with the same buffer. An
+    /// association's reader copies what it keeps, so it reads every PDU into one buffer instead of
+    /// allocating a new (often large-object-heap) array per PDU.
+    /// </summary>
+    public static async ValueTask<Pdu?> ReadAsync(Stream stream, uint maxDataPduLength, ReceiveBuffer? reusableBuffer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var header = new byte[6];
@@ -36,10 +45,24 @@ public static class PduReader
         if (length > limit)
             throw new DicomNetworkException(NetworkError.PduTooLong, $"{(PduType)type} PDU of {length} bytes exceeds the limit of {limit}");
 
-        var body = new byte[length];
-        if (await ReadAtLeastAsync(stream, body, cancellationToken).ConfigureAwait(false) < length)
+        var body = reusableBuffer is null ? new byte[length] : reusableBuffer.Get((int)length);
+        var memory = body.AsMemory(0, (int)length);
+        if (await ReadAtLeastAsync(stream, memory, cancellationToken).ConfigureAwait(false) < length)
             throw new DicomNetworkException(NetworkError.ConnectionClosed, $"connection closed inside a {(PduType)type} PDU");
-        return PduDecoder.Decode((PduType)type, body);
+        return PduDecoder.Decode((PduType)type, memory);
+    }
+
+    /// <summary>One buffer reused for every PDU an association receives.</summary>
+    public sealed class ReceiveBuffer
+    {
+        private byte[] _bytes = new byte[16 * 1024];
+
+        internal byte[] Get(int length)
+        {
+            if (_bytes.Length < length)
+                _bytes = new byte[Math.Max(length, _bytes.Length * 2)];
+            return _bytes;
+        }
     }
 
     private static async ValueTask<int> ReadAtLeastAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken) =>

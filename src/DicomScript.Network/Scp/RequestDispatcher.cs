@@ -91,7 +91,7 @@ internal sealed class RequestDispatcher
             await foreach (var match in find.FindAsync(new QueryRequest(caller, request.AffectedSopClassUid ?? "", identifier), cancellationToken).ConfigureAwait(false))
             {
                 var pending = DimseCommands.Response(request.Command, DimseStatus.Pending, hasDataSet: true);
-                await association.SendAsync(request.PresentationContextId, pending, Encode(match, context.TransferSyntax), cancellationToken).ConfigureAwait(false);
+                await association.SendAsync(request.PresentationContextId, pending, DicomWriter.Encode(match, context.TransferSyntax), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -255,12 +255,5 @@ internal sealed class RequestDispatcher
         {
             return null;
         }
-    }
-
-    private static byte[] Encode(DicomDataset dataset, DicomTransferSyntax syntax)
-    {
-        using var stream = new MemoryStream();
-        DicomWriter.WriteDataset(stream, dataset, syntax);
-        return stream.ToArray();
     }
 }

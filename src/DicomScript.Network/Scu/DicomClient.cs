@@ -52,6 +52,23 @@ public sealed class DicomClient
     }
 
     /// <summary>
+    /// Stores files from disk over one association: headers are read first to propose the contexts,
+    /// then each file is read just before it is sent, so memory holds one instance at a time.
+    /// </summary>
+    public async Task<IReadOnlyList<ushort>> StoreAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var headers = paths.Select(DicomFile.OpenHeader).ToList();
+        var contexts = StoreContexts.Propose(headers.Select(h => (SopClassOf(h), h.TransferSyntax.Uid)));
+        await using var association = await ConnectAsync(contexts, null, null, cancellationToken).ConfigureAwait(false);
+        var statuses = new List<ushort>(paths.Count);
+        foreach (var path in paths)
+            statuses.Add(await InstanceSender.SendAsync(association, DicomFile.Open(path), _options.ResponseTimeout, null, null, cancellationToken).ConfigureAwait(false));
+        await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        return statuses;
+    }
+
+    /// <summary>
     /// C-FIND: yields each match as it arrives. Stopping the enumeration early sends C-CANCEL and
     /// waits for the peer's final response before releasing.
     /// </summary>
@@ -63,7 +80,7 @@ public sealed class DicomClient
         var context = association.FindContext(sopClassUid) ?? throw new DicomNetworkException(NetworkError.NoPresentationContext, $"the peer does not accept {sopClassUid}");
         var command = DimseCommands.Request(CommandField.CFindRq, 0, sopClassUid, hasDataSet: true);
         var finished = false;
-        await using (var responses = association.RequestAsync(context.Id, command, Encode(identifier, context), _options.ResponseTimeout, cancellationToken)
+        await using (var responses = association.RequestAsync(context.Id, command, DicomWriter.Encode(identifier, context.TransferSyntax), _options.ResponseTimeout, cancellationToken)
                          .GetAsyncEnumerator(cancellationToken))
         {
             try
@@ -150,7 +167,7 @@ public sealed class DicomClient
         IProgress<SubOperationCounts>? progress, CancellationToken cancellationToken)
     {
         var result = new RetrieveResult(DimseStatus.ProcessingFailure, default);
-        await foreach (var response in association.RequestAsync(context.Id, command, Encode(identifier, context), TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
+        await foreach (var response in association.RequestAsync(context.Id, command, DicomWriter.Encode(identifier, context.TransferSyntax), TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
         {
             using (response)
             {
@@ -193,12 +210,6 @@ public sealed class DicomClient
         return DicomAssociation.ConnectAsync(_options.Host, _options.Port, request, _options.Association, handler, _logger, cancellationToken);
     }
 
-    private static byte[] Encode(DicomDataset dataset, AcceptedContext context)
-    {
-        using var stream = new MemoryStream();
-        DicomWriter.WriteDataset(stream, dataset, context.TransferSyntax);
-        return stream.ToArray();
-    }
 
     private static string SopClassOf(DicomFile file) =>
         file.Dataset.GetString(DicomTags.SOPClassUID) ?? file.Meta.GetString(DicomTags.MediaStorageSOPClassUID) ?? "";

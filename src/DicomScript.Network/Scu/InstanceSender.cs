@@ -22,12 +22,7 @@ public static class InstanceSender
         if (context is null)
             return NoContextStatus;
 
-        byte[] encoded;
-        using (var buffer = new MemoryStream())
-        {
-            DicomWriter.WriteDataset(buffer, file.Dataset, context.TransferSyntax);
-            encoded = buffer.ToArray();
-        }
+        var encoded = DicomWriter.Encode(file.Dataset, context.TransferSyntax);
 
         var command = DimseCommands.Request(CommandField.CStoreRq, 0, sopClass, hasDataSet: true)
             .AddString(DicomTags.AffectedSOPInstanceUID, Dicom.Data.DicomVR.UI, sopInstance);
