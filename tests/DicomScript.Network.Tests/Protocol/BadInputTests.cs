@@ -240,6 +240,16 @@ public class BadInputTests
     }
 
     [Test]
+    public async Task UnknownSopClass_AcceptedOnlyWhenAllowed()
+    {
+        await using var server = new TestServer(new DicomServerOptions { AcceptUnknownSopClasses = true });
+        using var peer = await FakePeer.ConnectAsync(server.Port);
+        await peer.SendAsync(FakePeer.Request(TestServer.AETitle, new PresentationContextRq(1, "1.2.3.4.5.6.7", ["1.2.840.10008.1.2"])));
+        var ac = (AAssociateAc)(await peer.ReadAsync())!;
+        Assert.That(ac.PresentationContexts.Single().Result, Is.EqualTo(PresentationContextResult.Acceptance));
+    }
+
+    [Test]
     public async Task ReleaseRequest_ReleaseResponseThenClose()
     {
         await using var server = Server();
