@@ -108,14 +108,7 @@ internal sealed class RequestDispatcher
 
     private async Task MoveAsync(DicomAssociation association, ICMoveHandler move, AssociationInfo caller, DimseMessage request, CancellationToken cancellationToken)
     {
-        var identifier = ParseIdentifier(request);
         var destinationTitle = DimseCommands.GetUid(request.Command, DicomTags.MoveDestination) ?? "";
-        if (identifier is null)
-        {
-            await association.SendResponseAsync(request, DimseStatus.DataSetDoesNotMatchSopClass, CancellationToken.None).ConfigureAwait(false);
-            return;
-        }
-
         var destination = await move.ResolveDestinationAsync(destinationTitle, caller, cancellationToken).ConfigureAwait(false);
         if (destination is null)
         {
@@ -123,16 +116,9 @@ internal sealed class RequestDispatcher
             return;
         }
 
-        IReadOnlyList<IOutgoingInstance> instances;
-        try
-        {
-            instances = await move.FindInstancesAsync(new QueryRequest(caller, request.AffectedSopClassUid ?? "", identifier), cancellationToken).ConfigureAwait(false);
-        }
-        catch (DimseStatusException ex)
-        {
-            await association.SendResponseAsync(request, ex.Status, CancellationToken.None).ConfigureAwait(false);
+        var instances = await FindInstancesOrAnswerAsync(association, request, caller, move.FindInstancesAsync, cancellationToken).ConfigureAwait(false);
+        if (instances is null)
             return;
-        }
 
         DicomAssociation? target = null;
         try
@@ -164,25 +150,32 @@ internal sealed class RequestDispatcher
 
     private static async Task GetAsync(DicomAssociation association, ICGetHandler get, AssociationInfo caller, DimseMessage request, CancellationToken cancellationToken)
     {
+        var instances = await FindInstancesOrAnswerAsync(association, request, caller, get.FindInstancesAsync, cancellationToken).ConfigureAwait(false);
+        if (instances is not null)
+            await RunSubOperationsAsync(association, request, instances, association, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The instances a C-MOVE/C-GET identifier matches; null when the request was answered with a
+    // failure instead (an unreadable identifier, or the handler's status).
+    private static async Task<IReadOnlyList<IOutgoingInstance>?> FindInstancesOrAnswerAsync(DicomAssociation association, DimseMessage request, AssociationInfo caller,
+        Func<QueryRequest, CancellationToken, Task<IReadOnlyList<IOutgoingInstance>>> find, CancellationToken cancellationToken)
+    {
         var identifier = ParseIdentifier(request);
         if (identifier is null)
         {
             await association.SendResponseAsync(request, DimseStatus.DataSetDoesNotMatchSopClass, CancellationToken.None).ConfigureAwait(false);
-            return;
+            return null;
         }
 
-        IReadOnlyList<IOutgoingInstance> instances;
         try
         {
-            instances = await get.FindInstancesAsync(new QueryRequest(caller, request.AffectedSopClassUid ?? "", identifier), cancellationToken).ConfigureAwait(false);
+            return await find(new QueryRequest(caller, request.AffectedSopClassUid ?? "", identifier), cancellationToken).ConfigureAwait(false);
         }
         catch (DimseStatusException ex)
         {
             await association.SendResponseAsync(request, ex.Status, CancellationToken.None).ConfigureAwait(false);
-            return;
+            return null;
         }
-
-        await RunSubOperationsAsync(association, request, instances, association, null, null, cancellationToken).ConfigureAwait(false);
     }
 
     // Sends each instance (C-STORE on 'target'), a pending response after each, then the final one.
