@@ -11,6 +11,7 @@ public class ArchitectureTests
     {
         ["DicomScript.Dicom"] = [],
         ["DicomScript.Network"] = ["DicomScript.Dicom"],
+        ["DicomScript.Server"] = ["DicomScript.Dicom", "DicomScript.Network", "DicomScript.Storage"],
     };
 
     private static readonly string[] ForbiddenPackages = ["fo-dicom", "MoonSharp", "Microsoft.Data.Sqlite", "KeraLua", "Microsoft.AspNetCore"];
