@@ -11,10 +11,11 @@ public class ArchitectureTests
     {
         ["DicomScript.Dicom"] = [],
         ["DicomScript.Network"] = ["DicomScript.Dicom"],
+        ["DicomScript.Storage"] = ["DicomScript.Dicom"],
         ["DicomScript.Server"] = ["DicomScript.Dicom", "DicomScript.Network", "DicomScript.Storage"],
     };
 
-    private static readonly string[] ForbiddenPackages = ["fo-dicom", "MoonSharp", "Microsoft.Data.Sqlite", "KeraLua", "Microsoft.AspNetCore"];
+    private static readonly string[] ForbiddenPackages = ["fo-dicom", "MoonSharp", "KeraLua", "Microsoft.AspNetCore"];
 
     [TestCaseSource(nameof(Projects))]
     public void Project_ReferencesOnlyWhatTheLayeringAllows(string project)

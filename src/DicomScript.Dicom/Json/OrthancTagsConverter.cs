@@ -47,6 +47,19 @@ public static class OrthancTagsConverter
         return nodes;
     }
 
+    /// <summary>
+    /// The value of one top-level element as Orthanc reads it (padding removed, decoded, never cut at
+    /// 256 bytes), or null when absent or not text: what Orthanc hashes into resource IDs and keeps as
+    /// main DICOM tags.
+    /// </summary>
+    public static string? ValueOf(DicomDataset dataset, DicomTag tag)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return dataset.TryGetElement(tag, out var element)
+            ? LeafValue(element, dataset.CharacterSet, TagNames.PrivateCreatorOf(tag, dataset))
+            : null;
+    }
+
     /// <summary>The name Orthanc shows: dcmtk's keyword, with Orthanc's few overrides.</summary>
     public static string Name(DicomTag tag, DicomDataset owner)
     {

@@ -25,8 +25,12 @@ public sealed class OrthancServer : IDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>Where this Orthanc keeps its files.</summary>
+    public string StorageDirectory { get; private init; } = "";
+
     /// <summary>Starts Orthanc and waits until its REST API answers; ignores/fails the test when it is not installed.</summary>
-    public static OrthancServer Start()
+    /// <param name="extra">Configuration keys added to the temporary configuration (e.g. StorageCompression).</param>
+    public static OrthancServer Start(JsonObject? extra = null)
     {
         ExternalTools.Require(Executable, "orthanc");
         var folder = Directory.CreateTempSubdirectory("orthanc-oracle-");
@@ -44,6 +48,8 @@ public sealed class OrthancServer : IDisposable
             ["Plugins"] = new JsonArray(),
             ["HttpTimeout"] = 30,
         };
+        foreach (var (key, value) in extra ?? [])
+            config[key] = value?.DeepClone();
         var configPath = Path.Combine(folder.FullName, "orthanc.json");
         File.WriteAllText(configPath, config.ToJsonString());
 
@@ -60,7 +66,7 @@ public sealed class OrthancServer : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var server = new OrthancServer(process, folder, port);
+        var server = new OrthancServer(process, folder, port) { StorageDirectory = Path.Combine(folder.FullName, "storage") };
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {

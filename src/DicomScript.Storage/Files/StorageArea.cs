@@ -1,0 +1,139 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Security.Cryptography;
+
+namespace DicomScript.Storage.Files;
+
+/// <summary>What was written for one attachment.</summary>
+public sealed record StoredFile(string Uuid, long UncompressedSize, long StoredSize, string UncompressedMd5, bool Compressed);
+
+/// <summary>
+/// The storage area: one file per attachment under <c>root/xx/yy/uuid</c> (Orthanc's layout, so an
+/// Orthanc storage folder can be read as is). A file is written to a temporary name beside its final
+/// place and renamed, so a crash never leaves a torn file under an attachment's name. With
+/// compression, files are in Orthanc's format: the uncompressed size as 8 bytes little endian,
+/// then a zlib stream.
+/// </summary>
+public sealed class StorageArea
+{
+    private const string TemporarySuffix = ".tmp";
+
+    public StorageArea(string root, bool compress, bool durable = false)
+    {
+        Root = Path.GetFullPath(root);
+        Compress = compress;
+        Durable = durable;
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public bool Compress { get; }
+
+    /// <summary>Flush file contents to the disk before the rename (survives power loss; costs time).</summary>
+    public bool Durable { get; }
+
+    public string PathOf(string uuid)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(uuid);
+        if (uuid.Length < 4 || uuid.Contains('/', StringComparison.Ordinal) || uuid.Contains("..", StringComparison.Ordinal))
+            throw new ArgumentException($"'{uuid}' is not an attachment UUID", nameof(uuid));
+        return Path.Combine(Root, uuid[..2], uuid[2..4], uuid);
+    }
+
+    /// <summary>Stores new content under a new UUID.</summary>
+    public StoredFile Write(ReadOnlySpan<byte> content)
+    {
+        var uuid = Guid.NewGuid().ToString();
+        // MD5 is what Orthanc records for attachments (StoreMD5ForAttachments): an integrity check, not security.
+#pragma warning disable CA5351
+        var md5 = Convert.ToHexStringLower(MD5.HashData(content));
+#pragma warning restore CA5351
+        var bytes = Compress ? Compressed(content) : content;
+        WriteAtomically(PathOf(uuid), bytes);
+        return new StoredFile(uuid, content.Length, bytes.Length, md5, Compress);
+    }
+
+    private void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + TemporarySuffix;
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
+            {
+                file.Write(bytes);
+                file.Flush(flushToDisk: Durable);
+            }
+
+            File.Move(temporary, path, overwrite: false);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>The content of an attachment (decompressed when the area compresses).</summary>
+    public byte[] Read(string uuid)
+    {
+        var stored = File.ReadAllBytes(PathOf(uuid));
+        return Compress ? Decompressed(stored, uuid) : stored;
+    }
+
+    /// <summary>Removes an attachment and the folders it leaves empty; false when it was not there.</summary>
+    public bool Remove(string uuid)
+    {
+        var path = PathOf(uuid);
+        if (!File.Exists(path))
+            return false;
+        File.Delete(path);
+        for (var dir = Path.GetDirectoryName(path); dir is not null && dir != Root && Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any();
+             dir = Path.GetDirectoryName(dir))
+        {
+            Directory.Delete(dir);
+        }
+
+        return true;
+    }
+
+    /// <summary>Deletes the temporary files a crash left behind (called at start-up); returns how many.</summary>
+    public int RemoveLeftoverTemporaryFiles()
+    {
+        var count = 0;
+        foreach (var file in Directory.EnumerateFiles(Root, "*" + TemporarySuffix, SearchOption.AllDirectories))
+        {
+            File.Delete(file);
+            count++;
+        }
+
+        return count;
+    }
+
+    private static byte[] Compressed(ReadOnlySpan<byte> content)
+    {
+        using var output = new MemoryStream(content.Length / 2 + 64);
+        Span<byte> size = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(size, (ulong)content.Length);
+        output.Write(size);
+        using (var zlib = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true))
+            zlib.Write(content);
+        return output.ToArray();
+    }
+
+    private static byte[] Decompressed(byte[] stored, string uuid)
+    {
+        if (stored.Length < 8)
+            throw new InvalidDataException($"attachment {uuid} is too short to be compressed");
+        var size = BinaryPrimitives.ReadUInt64LittleEndian(stored);
+        if (size > int.MaxValue)
+            throw new InvalidDataException($"attachment {uuid} claims {size} bytes uncompressed");
+        var content = new byte[size];
+        if (size == 0)
+            return content;
+        using var zlib = new ZLibStream(new MemoryStream(stored, 8, stored.Length - 8), CompressionMode.Decompress);
+        zlib.ReadExactly(content);
+        return content;
+    }
+}

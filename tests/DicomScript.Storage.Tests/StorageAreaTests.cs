@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using DicomScript.Dicom.Tests.Support;
+using DicomScript.Storage.Files;
+using NUnit.Framework;
+
+namespace DicomScript.Storage.Tests;
+
+[TestFixture]
+public class StorageAreaTests
+{
+    private DirectoryInfo _root = null!;
+
+    [SetUp]
+    public void CreateRoot() => _root = Directory.CreateTempSubdirectory("storage-");
+
+    [TearDown]
+    public void DeleteRoot() => _root.Delete(recursive: true);
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void WriteReadRemove_RoundTripInOrthancLayout(bool compress)
+    {
+        var area = new StorageArea(_root.FullName, compress);
+        var content = new byte[100_000];
+        new Random(1).NextBytes(content.AsSpan(0, 50_000)); // half random, half zeros: compressible
+        var stored = area.Write(content);
+
+        var path = area.PathOf(stored.Uuid);
+        Assert.That(path, Is.EqualTo(Path.Combine(_root.FullName, stored.Uuid[..2], stored.Uuid[2..4], stored.Uuid)));
+        Assert.That(File.Exists(path), Is.True);
+        Assert.That(area.Read(stored.Uuid), Is.EqualTo(content));
+        Assert.That(stored.UncompressedSize, Is.EqualTo(content.Length));
+        Assert.That(stored.UncompressedMd5, Is.EqualTo(Convert.ToHexStringLower(MD5.HashData(content))));
+        Assert.That(stored.StoredSize, compress ? Is.LessThan(content.Length) : Is.EqualTo(content.Length));
+        Assert.That(new FileInfo(path).Length, Is.EqualTo(stored.StoredSize));
+
+        Assert.That(area.Remove(stored.Uuid), Is.True);
+        Assert.That(_root.GetFileSystemInfos(), Is.Empty, "emptied folders are removed too");
+        Assert.That(area.Remove(stored.Uuid), Is.False);
+    }
+
+    [Test]
+    public void Write_NeverLeavesATemporaryFile_AndLeftoversAreCleanedAtStart()
+    {
+        var area = new StorageArea(_root.FullName, compress: false);
+        var stored = area.Write(new byte[10]);
+        Assert.That(Directory.EnumerateFiles(_root.FullName, "*.tmp", SearchOption.AllDirectories), Is.Empty);
+
+        // What a crash between write and rename leaves: a temporary file beside the real one.
+        File.WriteAllBytes(area.PathOf(stored.Uuid) + ".deadbeef.tmp", new byte[5]);
+        Assert.That(area.RemoveLeftoverTemporaryFiles(), Is.EqualTo(1));
+        Assert.That(File.Exists(area.PathOf(stored.Uuid)), Is.True);
+    }
+
+    [TestCase("../../etc/passwd")]
+    [TestCase("ab")]
+    [TestCase("")]
+    public void PathOf_NotAUuid_Refused(string uuid) => Assert.Throws(Is.InstanceOf<ArgumentException>(), () => new StorageArea(_root.FullName, false).PathOf(uuid));
+
+    /// <summary>A file the real Orthanc stored with StorageCompression reads back as the uploaded file.</summary>
+    [Test]
+    public void Read_AttachmentCompressedByOrthanc_EqualsWhatWasUploaded()
+    {
+        PydicomCorpus.Require();
+        using var orthanc = OrthancServer.Start(new JsonObject { ["StorageCompression"] = true });
+        var bytes = File.ReadAllBytes(PydicomCorpus.FullPath("test_files/CT_small.dcm"));
+        var (id, answer) = orthanc.Upload(bytes);
+        Assert.That(id, Is.Not.Null, answer);
+        var uuid = orthanc.GetJson($"instances/{id}")["FileUuid"]!.GetValue<string>();
+
+        var area = new StorageArea(orthanc.StorageDirectory, compress: true);
+        Assert.That(File.Exists(area.PathOf(uuid)), Is.True, "same layout as Orthanc");
+        Assert.That(area.Read(uuid), Is.EqualTo(bytes));
+    }
+}
