@@ -1,0 +1,48 @@
+using DicomScript.Dicom.Data;
+using DicomScript.Storage.Files;
+using DicomScript.Storage.Identifiers;
+
+namespace DicomScript.Storage.Index;
+
+/// <summary>Everything the index records for a new instance (the file is already written).</summary>
+public sealed record InstanceToIndex(
+    OrthancIdentifiers Identifiers,
+    IReadOnlyDictionary<ResourceLevel, IReadOnlyDictionary<DicomTag, string>> MainTags,
+    IReadOnlyDictionary<int, string> Metadata,
+    StoredFile Dicom)
+{
+    /// <summary>The identifiers and main tags of every level, read from the dataset as Orthanc reads them.</summary>
+    public static InstanceToIndex Create(DicomDataset dataset, StoredFile dicom, IReadOnlyDictionary<int, string> metadata) =>
+        new(OrthancIdentifiers.FromDataset(dataset),
+            Enum.GetValues<ResourceLevel>().ToDictionary(level => level, level => MainDicomTags.Extract(dataset, level)),
+            metadata,
+            dicom);
+}
+
+/// <summary>What storing did: a new instance, or one already there (nothing changed).</summary>
+public enum StoreStatus
+{
+    Success,
+    AlreadyStored,
+}
+
+/// <summary>The outcome of a store: its status and, when it replaced a previous copy, that copy's file to remove.</summary>
+public sealed record StoreOutcome(StoreStatus Status, string InstanceId, string? ReplacedFileUuid = null);
+
+/// <summary>A resource as the index knows it.</summary>
+public sealed record ResourceInfo(
+    string PublicId,
+    ResourceLevel Level,
+    string? ParentId,
+    IReadOnlyList<string> ChildrenIds,
+    IReadOnlyDictionary<DicomTag, string> MainTags,
+    IReadOnlyDictionary<int, string> Metadata);
+
+/// <summary>What a deletion removed: the files to delete and the nearest ancestor still there.</summary>
+public sealed record DeleteOutcome(IReadOnlyList<string> FileUuids, (string Id, ResourceLevel Level)? RemainingAncestor);
+
+/// <summary>One entry of the change log.</summary>
+public sealed record Change(long Seq, ChangeType ChangeType, ResourceLevel ResourceType, string PublicId, string Date);
+
+/// <summary>Counts and sizes (/statistics).</summary>
+public sealed record IndexStatistics(long Patients, long Studies, long Series, long Instances, long TotalDiskSize, long TotalUncompressedSize);

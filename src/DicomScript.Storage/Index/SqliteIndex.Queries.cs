@@ -1,0 +1,128 @@
+using Dapper;
+using DicomScript.Dicom.Data;
+using DicomScript.Storage.Files;
+using DicomScript.Storage.Identifiers;
+
+namespace DicomScript.Storage.Index;
+
+// Reading the index.
+public sealed partial class SqliteIndex
+{
+    /// <summary>The public IDs of a level, oldest first.</summary>
+    public IReadOnlyList<string> List(ResourceLevel level)
+    {
+        lock (_lock)
+            return [.. _connection.Query<string>("SELECT publicId FROM Resources WHERE resourceType = @level ORDER BY internalId", new { level = (int)level })];
+    }
+
+    /// <summary>A resource with its parent, children, main tags and metadata; null when unknown.</summary>
+    public ResourceInfo? Get(string publicId)
+    {
+        lock (_lock)
+        {
+            var row = _connection.QuerySingleOrDefault<(long Id, long Level, string? Parent)?>("""
+                SELECT r.internalId, r.resourceType, p.publicId FROM Resources r LEFT JOIN Resources p ON p.internalId = r.parentId
+                WHERE r.publicId = @publicId
+                """, new { publicId });
+            if (row is not { } resource)
+                return null;
+            var children = _connection.Query<string>("SELECT publicId FROM Resources WHERE parentId = @id ORDER BY internalId", new { id = resource.Id }).ToList();
+            var tags = _connection.Query<(long Tag, string Value)>("SELECT tag, value FROM MainDicomTags WHERE id = @id", new { id = resource.Id })
+                .ToDictionary(t => new DicomTag((uint)t.Tag), t => t.Value);
+            var metadata = _connection.Query<(long Type, string Value)>("SELECT type, value FROM Metadata WHERE id = @id", new { id = resource.Id })
+                .ToDictionary(m => (int)m.Type, m => m.Value);
+            return new ResourceInfo(publicId, (ResourceLevel)resource.Level, resource.Parent, children, tags, metadata);
+        }
+    }
+
+    /// <summary>The DICOM file of an instance; null when the instance is unknown.</summary>
+    public StoredFile? GetDicomFile(string instanceId)
+    {
+        lock (_lock)
+        {
+            var row = _connection.QuerySingleOrDefault<(string Uuid, long Uncompressed, long Stored, string Md5, long Compressed)?>("""
+                SELECT a.uuid, a.uncompressedSize, a.storedSize, a.uncompressedMd5, a.compressed
+                FROM AttachedFiles a JOIN Resources r ON r.internalId = a.id WHERE r.publicId = @instanceId AND a.fileType = @type
+                """, new { instanceId, type = DicomAttachment });
+            return row is { } f ? new StoredFile(f.Uuid, f.Uncompressed, f.Stored, f.Md5, f.Compressed != 0) : null;
+        }
+    }
+
+    /// <summary>The instances below a resource (the resource itself for an instance), oldest first.</summary>
+    public IReadOnlyList<string> InstancesOf(string publicId)
+    {
+        lock (_lock)
+        {
+            return [.. _connection.Query<string>("""
+                WITH RECURSIVE sub(id, level, publicId) AS (
+                    SELECT internalId, resourceType, publicId FROM Resources WHERE publicId = @publicId
+                    UNION ALL SELECT r.internalId, r.resourceType, r.publicId FROM Resources r JOIN sub ON r.parentId = sub.id)
+                SELECT publicId FROM sub WHERE level = @instance ORDER BY id
+                """, new { publicId, instance = (int)ResourceLevel.Instance })];
+        }
+    }
+
+    public IndexStatistics Statistics()
+    {
+        lock (_lock)
+        {
+            var counts = _connection.Query<(long Level, long Count)>("SELECT resourceType, COUNT(*) FROM Resources GROUP BY resourceType").ToDictionary(c => (ResourceLevel)c.Level, c => c.Count);
+            var sizes = _connection.QuerySingle<(long? Stored, long? Uncompressed)>("SELECT SUM(storedSize), SUM(uncompressedSize) FROM AttachedFiles");
+            return new IndexStatistics(counts.GetValueOrDefault(ResourceLevel.Patient), counts.GetValueOrDefault(ResourceLevel.Study),
+                counts.GetValueOrDefault(ResourceLevel.Series), counts.GetValueOrDefault(ResourceLevel.Instance), sizes.Stored ?? 0, sizes.Uncompressed ?? 0);
+        }
+    }
+
+    /// <summary>The change log after <paramref name="since"/>, at most <paramref name="limit"/> entries.</summary>
+    public IReadOnlyList<Change> Changes(long since, int limit)
+    {
+        lock (_lock)
+        {
+            return [.. _connection.Query<(long Seq, long Type, long Level, string PublicId, string Date)>(
+                    "SELECT seq, changeType, resourceType, publicId, date FROM Changes WHERE seq > @since ORDER BY seq LIMIT @limit", new { since, limit })
+                .Select(c => new Change(c.Seq, (ChangeType)c.Type, (ResourceLevel)c.Level, c.PublicId, c.Date))];
+        }
+    }
+
+    /// <summary>
+    /// Deletes a resource and everything below it, then the ancestors left without children. Returns
+    /// the files to remove (after the commit) and the nearest ancestor still there; null when unknown.
+    /// </summary>
+    public DeleteOutcome? Delete(string publicId)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            var row = _connection.QuerySingleOrDefault<(long Id, long? Parent)?>("SELECT internalId, parentId FROM Resources WHERE publicId = @publicId", new { publicId }, transaction);
+            if (row is not { } resource)
+                return null;
+            var files = _connection.Query<string>("""
+                WITH RECURSIVE sub(id) AS (SELECT @id UNION ALL SELECT r.internalId FROM Resources r JOIN sub ON r.parentId = sub.id)
+                SELECT a.uuid FROM AttachedFiles a JOIN sub ON a.id = sub.id
+                """, new { id = resource.Id }, transaction).ToList();
+            _connection.Execute("DELETE FROM Resources WHERE internalId = @id", new { id = resource.Id }, transaction);
+
+            // Climb while the parent has no child left.
+            (string, ResourceLevel)? remaining = null;
+            var parent = resource.Parent;
+            while (parent is { } parentId)
+            {
+                var up = _connection.QuerySingle<(long? Grandparent, string PublicId, long Level, long Children)>("""
+                    SELECT parentId, publicId, resourceType, (SELECT COUNT(*) FROM Resources c WHERE c.parentId = @parentId)
+                    FROM Resources WHERE internalId = @parentId
+                    """, new { parentId }, transaction);
+                if (up.Children > 0)
+                {
+                    remaining = (up.PublicId, (ResourceLevel)up.Level);
+                    break;
+                }
+
+                _connection.Execute("DELETE FROM Resources WHERE internalId = @parentId", new { parentId }, transaction);
+                parent = up.Grandparent;
+            }
+
+            transaction.Commit();
+            return new DeleteOutcome(files, remaining);
+        }
+    }
+}

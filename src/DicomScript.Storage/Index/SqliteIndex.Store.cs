@@ -1,0 +1,88 @@
+using Dapper;
+using DicomScript.Storage.Identifiers;
+using Microsoft.Data.Sqlite;
+
+namespace DicomScript.Storage.Index;
+
+// Storing an instance: the resources it creates, their tags, metadata, attachment and changes, in one transaction.
+public sealed partial class SqliteIndex
+{
+    /// <summary>
+    /// Records a new instance. With <paramref name="overwrite"/> false a second copy of the same
+    /// instance changes nothing (AlreadyStored); with true it replaces the first, whose file the
+    /// outcome names for removal after the commit.
+    /// </summary>
+    public StoreOutcome Store(InstanceToIndex instance, bool overwrite)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var ids = instance.Identifiers;
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            string? replaced = null;
+            var existing = _connection.ExecuteScalar<long?>("SELECT internalId FROM Resources WHERE publicId = @id", new { id = ids.InstanceHash }, transaction);
+            if (existing is { } existingId)
+            {
+                if (!overwrite)
+                    return new StoreOutcome(StoreStatus.AlreadyStored, ids.InstanceHash);
+                replaced = _connection.ExecuteScalar<string?>("SELECT uuid FROM AttachedFiles WHERE id = @existingId AND fileType = @type",
+                    new { existingId, type = DicomAttachment }, transaction);
+                _connection.Execute("DELETE FROM Resources WHERE internalId = @existingId", new { existingId }, transaction);
+            }
+
+            var now = Now();
+            var patient = GetOrCreate(ResourceLevel.Patient, ids.PatientHash, null, instance, now, transaction);
+            var study = GetOrCreate(ResourceLevel.Study, ids.StudyHash, patient, instance, now, transaction);
+            var series = GetOrCreate(ResourceLevel.Series, ids.SeriesHash, study, instance, now, transaction);
+            var instanceId = GetOrCreate(ResourceLevel.Instance, ids.InstanceHash, series, instance, now, transaction);
+
+            foreach (var (type, value) in instance.Metadata)
+                SetMetadata(instanceId, type, value, transaction);
+            foreach (var parent in new[] { patient, study, series })
+                SetMetadata(parent, (int)MetadataType.LastUpdate, now, transaction);
+            var file = instance.Dicom;
+            _connection.Execute("""
+                INSERT INTO AttachedFiles(id, fileType, uuid, storedSize, uncompressedSize, compressed, uncompressedMd5)
+                VALUES (@instanceId, @type, @uuid, @stored, @uncompressed, @compressed, @md5)
+                """, new { instanceId, type = DicomAttachment, uuid = file.Uuid, stored = file.StoredSize, uncompressed = file.UncompressedSize, compressed = file.Compressed ? 1 : 0, md5 = file.UncompressedMd5 }, transaction);
+
+            // Patients are recycled oldest first: a new instance makes its patient the most recent.
+            _connection.Execute("DELETE FROM PatientRecyclingOrder WHERE patientId = @patient; INSERT INTO PatientRecyclingOrder(patientId) VALUES (@patient)",
+                new { patient }, transaction);
+            transaction.Commit();
+            return new StoreOutcome(StoreStatus.Success, ids.InstanceHash, replaced);
+        }
+    }
+
+    private long GetOrCreate(ResourceLevel level, string publicId, long? parent, InstanceToIndex instance, string now, SqliteTransaction transaction)
+    {
+        var existing = _connection.ExecuteScalar<long?>("SELECT internalId FROM Resources WHERE publicId = @publicId", new { publicId }, transaction);
+        if (existing is { } id)
+            return id;
+
+        id = _connection.ExecuteScalar<long>("INSERT INTO Resources(resourceType, publicId, parentId) VALUES (@level, @publicId, @parent) RETURNING internalId",
+            new { level = (int)level, publicId, parent }, transaction);
+        foreach (var (tag, value) in instance.MainTags.GetValueOrDefault(level) ?? new Dictionary<Dicom.Data.DicomTag, string>())
+            _connection.Execute("INSERT INTO MainDicomTags(id, tag, value) VALUES (@id, @tag, @value)", new { id, tag = (long)tag.Value, value }, transaction);
+        foreach (var tag in Identifiers[level])
+        {
+            if (instance.MainTags.GetValueOrDefault(level)?.TryGetValue(tag, out var value) == true)
+                _connection.Execute("INSERT INTO DicomIdentifiers(id, tag, value) VALUES (@id, @tag, @value)", new { id, tag = (long)tag.Value, value }, transaction);
+        }
+
+        var change = level switch
+        {
+            ResourceLevel.Patient => ChangeType.NewPatient,
+            ResourceLevel.Study => ChangeType.NewStudy,
+            ResourceLevel.Series => ChangeType.NewSeries,
+            _ => ChangeType.NewInstance,
+        };
+        _connection.Execute("INSERT INTO Changes(changeType, resourceType, publicId, date) VALUES (@change, @level, @publicId, @now)",
+            new { change = (int)change, level = (int)level, publicId, now }, transaction);
+        return id;
+    }
+
+    private void SetMetadata(long id, int type, string value, SqliteTransaction transaction) =>
+        _connection.Execute("INSERT INTO Metadata(id, type, value) VALUES (@id, @type, @value) ON CONFLICT(id, type) DO UPDATE SET value = excluded.value",
+            new { id, type, value }, transaction);
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using Dapper;
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Storage.Identifiers;
+using Microsoft.Data.Sqlite;
+
+namespace DicomScript.Storage.Index;
+
+/// <summary>
+/// The index: patients, studies, series and instances with their parent links, main DICOM tags,
+/// identifiers, metadata, attachments and the change log, in one SQLite file (WAL, synchronous
+/// NORMAL: a committed transaction survives the process being killed). One connection behind a
+/// lock for now; every store is one transaction.
+/// </summary>
+public sealed partial class SqliteIndex : IDisposable
+{
+    /// <summary>The attachment type of the DICOM file (Orthanc's FileContentType_Dicom).</summary>
+    public const int DicomAttachment = 1;
+
+    private readonly SqliteConnection _connection;
+    private readonly Lock _lock = new();
+
+    private SqliteIndex(SqliteConnection connection) => _connection = connection;
+
+    /// <summary>Opens (creating when needed) <c>index.sqlite</c> in <paramref name="folder"/>.</summary>
+    public static SqliteIndex Open(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "index.sqlite");
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        connection.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+        connection.Execute(IndexSchema.Create);
+        var version = connection.ExecuteScalar<string?>("SELECT value FROM GlobalProperties WHERE property = 1");
+        if (version is null)
+            connection.Execute("INSERT INTO GlobalProperties(property, value) VALUES (1, @v)", new { v = IndexSchema.Version.ToString(CultureInfo.InvariantCulture) });
+        else if (version != IndexSchema.Version.ToString(CultureInfo.InvariantCulture))
+            throw new InvalidOperationException($"{path}: index schema version {version}, this version of DicomScript reads {IndexSchema.Version}");
+        return new SqliteIndex(connection);
+    }
+
+    public string JournalMode
+    {
+        get
+        {
+            lock (_lock)
+                return _connection.ExecuteScalar<string>("PRAGMA journal_mode")!;
+        }
+    }
+
+    /// <summary>Orthanc's timestamp format: UTC, <c>YYYYMMDDTHHMMSS</c>.</summary>
+    public static string Now() => DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture);
+
+    public void Dispose() => _connection.Dispose();
+
+    private static readonly Dictionary<ResourceLevel, DicomTag[]> Identifiers = new()
+    {
+        [ResourceLevel.Patient] = [DicomTags.PatientID],
+        [ResourceLevel.Study] = [DicomTags.StudyInstanceUID, DicomTags.AccessionNumber],
+        [ResourceLevel.Series] = [DicomTags.SeriesInstanceUID],
+        [ResourceLevel.Instance] = [DicomTags.SOPInstanceUID],
+    };
+}

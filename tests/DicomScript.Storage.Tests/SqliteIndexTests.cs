@@ -1,0 +1,151 @@
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.IO;
+using DicomScript.Dicom.Tests.Support;
+using DicomScript.Storage.Files;
+using DicomScript.Storage.Identifiers;
+using DicomScript.Storage.Index;
+using NUnit.Framework;
+
+namespace DicomScript.Storage.Tests;
+
+[TestFixture]
+[NonParallelizable]
+public class SqliteIndexTests
+{
+    private DirectoryInfo _folder = null!;
+    private StorageArea _storage = null!;
+    private SqliteIndex _index = null!;
+
+    [SetUp]
+    public void Open()
+    {
+        PydicomCorpus.Require();
+        _folder = Directory.CreateTempSubdirectory("index-");
+        _storage = new StorageArea(Path.Combine(_folder.FullName, "files"), compress: false);
+        _index = SqliteIndex.Open(_folder.FullName);
+    }
+
+    [TearDown]
+    public void Close()
+    {
+        _index.Dispose();
+        _folder.Delete(recursive: true);
+    }
+
+    private StoreOutcome Ingest(string file, bool overwrite = false)
+    {
+        var bytes = File.ReadAllBytes(PydicomCorpus.FullPath(file));
+        var stored = _storage.Write(bytes);
+        var outcome = _index.Store(InstanceToIndex.Create(DicomFile.Parse(bytes).Dataset, stored,
+            new Dictionary<int, string> { [(int)MetadataType.Origin] = "Test" }), overwrite);
+        if (outcome.Status == StoreStatus.AlreadyStored)
+            _storage.Remove(stored.Uuid);
+        if (outcome.ReplacedFileUuid is { } replaced)
+            _storage.Remove(replaced);
+        return outcome;
+    }
+
+    [Test]
+    public void Store_Instance_ResourcesTagsParentsAndChanges()
+    {
+        var outcome = Ingest("test_files/CT_small.dcm");
+        Assert.That(outcome, Is.EqualTo(new StoreOutcome(StoreStatus.Success, "f689ddd2-662f8fe1-8b18180d-ec2a2cee-937917af")));
+
+        var instance = _index.Get(outcome.InstanceId)!;
+        Assert.That(instance.Level, Is.EqualTo(ResourceLevel.Instance));
+        Assert.That(instance.ParentId, Is.EqualTo("93034833-163e42c3-bc9a428b-194620cf-2c5799e5"));
+        Assert.That(instance.MainTags[DicomTags.SOPInstanceUID], Is.EqualTo("1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322"));
+        Assert.That(instance.Metadata[(int)MetadataType.Origin], Is.EqualTo("Test"));
+        var patient = _index.Get("fa558bce-587a86d3-ad0da9b3-9d043d9d-4f5c5718")!;
+        Assert.That(patient.MainTags[DicomTags.PatientName], Is.EqualTo("CompressedSamples^CT1"));
+        Assert.That(patient.ChildrenIds, Is.EqualTo(new[] { "8a8cf898-ca27c490-d0c7058c-929d0581-2bbf104d" }));
+        Assert.That(patient.Metadata[(int)MetadataType.LastUpdate], Does.Match(@"^\d{8}T\d{6}$"));
+        Assert.That(_index.Changes(0, 100).Select(c => c.ChangeType),
+            Is.EqualTo(new[] { ChangeType.NewPatient, ChangeType.NewStudy, ChangeType.NewSeries, ChangeType.NewInstance }));
+        var file = _index.GetDicomFile(outcome.InstanceId)!;
+        Assert.That(_storage.Read(file.Uuid), Is.EqualTo(File.ReadAllBytes(PydicomCorpus.FullPath("test_files/CT_small.dcm"))));
+    }
+
+    [Test]
+    public void Store_SameInstanceTwice_AlreadyStoredUnlessOverwriting()
+    {
+        Ingest("test_files/MR_small.dcm");
+        Assert.That(Ingest("test_files/MR_small_implicit.dcm").Status, Is.EqualTo(StoreStatus.AlreadyStored), "same SOP instance, other syntax");
+        Assert.That(_index.Changes(0, 100), Has.Count.EqualTo(4), "nothing logged for the second copy");
+
+        var replaced = Ingest("test_files/MR_small_bigendian.dcm", overwrite: true);
+        Assert.That(replaced.Status, Is.EqualTo(StoreStatus.Success));
+        Assert.That(replaced.ReplacedFileUuid, Is.Not.Null);
+        Assert.That(_index.Statistics().Instances, Is.EqualTo(1));
+        Assert.That(Directory.EnumerateFiles(_storage.Root, "*", SearchOption.AllDirectories).Count(), Is.EqualTo(1), "the replaced file is gone");
+    }
+
+    [Test]
+    public void Delete_OnlyInstance_RemovesTheWholePatient()
+    {
+        var outcome = Ingest("test_files/CT_small.dcm");
+        var deleted = _index.Delete(outcome.InstanceId)!;
+        Assert.That(deleted.FileUuids, Has.Count.EqualTo(1));
+        Assert.That(deleted.RemainingAncestor, Is.Null);
+        Assert.That(_index.Statistics(), Is.EqualTo(new IndexStatistics(0, 0, 0, 0, 0, 0)));
+        Assert.That(_index.Delete(outcome.InstanceId), Is.Null, "a second delete finds nothing");
+    }
+
+    [Test]
+    public void Delete_Study_RemainingAncestorIsThePatientWithOtherStudies()
+    {
+        // Two studies of one patient: the dicomdirtests CT files share patient 77654033.
+        var first = Ingest("test_files/dicomdirtests/77654033/CT2/17106");
+        var second = Ingest("test_files/dicomdirtests/77654033/CR1/6154");
+        var firstStudy = _index.Get(_index.Get(first.InstanceId)!.ParentId!)!.ParentId!;
+        Assert.That(firstStudy, Is.Not.EqualTo(_index.Get(_index.Get(second.InstanceId)!.ParentId!)!.ParentId));
+
+        var deleted = _index.Delete(firstStudy)!;
+        Assert.That(deleted.RemainingAncestor?.Level, Is.EqualTo(ResourceLevel.Patient));
+        Assert.That(_index.Get(second.InstanceId), Is.Not.Null);
+        Assert.That(_index.Get(first.InstanceId), Is.Null);
+    }
+
+    [Test]
+    public void Reopen_IndexPersistsInWalMode()
+    {
+        var outcome = Ingest("test_files/rtplan.dcm");
+        Assert.That(_index.JournalMode, Is.EqualTo("wal"));
+        _index.Dispose();
+        _index = SqliteIndex.Open(_folder.FullName);
+        Assert.That(_index.Get(outcome.InstanceId), Is.Not.Null);
+        Assert.That(_index.InstancesOf(_index.List(ResourceLevel.Patient).Single()), Is.EqualTo(new[] { outcome.InstanceId }));
+    }
+
+    /// <summary>The corpus stored in the real Orthanc and in our index: the same resources at every level.</summary>
+    [Test]
+    public void StoreCorpus_SameResourcesAndCountsAsOrthanc()
+    {
+        ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");
+        using var orthanc = OrthancServer.Start();
+        foreach (var file in DicomScript.Dicom.Tests.Corpus.CorpusReadTests.ValidFiles())
+        {
+            var (id, _) = orthanc.Upload(File.ReadAllBytes(PydicomCorpus.FullPath(file)));
+            try
+            {
+                var outcome = Ingest(file);
+                Assert.That(id, Is.Not.Null, $"{file}: we stored what Orthanc refused");
+                Assert.That(outcome.InstanceId, Is.EqualTo(id));
+            }
+            catch (MissingIdentifierException)
+            {
+                Assert.That(id, Is.Null, $"{file}: Orthanc stored what we refused");
+            }
+        }
+
+        var statistics = orthanc.GetJson("statistics");
+        var ours = _index.Statistics();
+        Assert.That(ours.Patients, Is.EqualTo(statistics["CountPatients"]!.GetValue<int>()));
+        Assert.That(ours.Studies, Is.EqualTo(statistics["CountStudies"]!.GetValue<int>()));
+        Assert.That(ours.Series, Is.EqualTo(statistics["CountSeries"]!.GetValue<int>()));
+        Assert.That(ours.Instances, Is.EqualTo(statistics["CountInstances"]!.GetValue<int>()));
+        foreach (var (level, route) in new[] { (ResourceLevel.Patient, "patients"), (ResourceLevel.Study, "studies"), (ResourceLevel.Series, "series"), (ResourceLevel.Instance, "instances") })
+            Assert.That(_index.List(level), Is.EquivalentTo(orthanc.GetJson(route).AsArray().Select(n => n!.GetValue<string>())), route);
+        Assert.That(ours.TotalUncompressedSize, Is.EqualTo(long.Parse(statistics["TotalUncompressedSize"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)));
+    }
+}
