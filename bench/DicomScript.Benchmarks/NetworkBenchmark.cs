@@ -222,7 +222,7 @@ internal static class NetworkBenchmark
                 .AddString(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, request.SopInstanceUid);
             // Synchronous writes, as storescp does (.NET emulates async file I/O with thread-pool work on Linux).
             using var file = new FileStream(Path.Combine(folder, request.SopInstanceUid + ".dcm"), FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
-            DicomWriter.WriteFile(file, meta, new DicomDataset(), request.DataSet.TransferSyntax);
+            DicomWriter.WriteFileHeader(file, meta, new DicomDataset(), request.DataSet.TransferSyntax);
             await request.DataSet.CopyToAsync(file, cancellationToken);
             return DimseStatus.Success;
         }

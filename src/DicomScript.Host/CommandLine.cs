@@ -1,6 +1,11 @@
 using DicomScript.Dicom.Display;
 using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Json;
+using System.Runtime.InteropServices;
+using DicomScript.Server;
+using DicomScript.Server.Configuration;
+using Serilog;
+using Serilog.Extensions.Logging;
 
 namespace DicomScript.Host;
 
@@ -18,33 +23,40 @@ internal static class CommandLine
                                                         the file's tags as Orthanc's REST API shows them
         """;
 
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         try
         {
-            return Task.FromResult(args switch
+            return await (args switch
             {
-                ["dump", var path, .. var rest] => Dump(path, rest, output),
-                ["json", var path, .. var rest] => Json(path, rest, output, error),
-                ["-h" or "--help" or "help"] => Help(output),
-                [var first, ..] when first.StartsWith('-') || first is "dump" or "json" => Fail(error, Usage),
-                _ => Serve(args, error),
-            });
+                ["dump", var path, .. var rest] => Task.FromResult(Dump(path, rest, output)),
+                ["json", var path, .. var rest] => Task.FromResult(Json(path, rest, output, error)),
+                ["-h" or "--help" or "help"] => Task.FromResult(Help(output)),
+                [var first, ..] when first.StartsWith('-') || first is "dump" or "json" => Task.FromResult(Fail(error, Usage)),
+                [] => ServeAsync(null, error),
+                [var config] => ServeAsync(config, error),
+                _ => Task.FromResult(Fail(error, Usage)),
+            }).ConfigureAwait(false);
         }
         catch (DicomFormatException ex)
         {
             error.WriteLine($"dicomscript: {args.ElementAtOrDefault(1)}: not readable DICOM: {ex.Message}");
-            return Task.FromResult(2);
+            return 2;
         }
         catch (IOException ex)
         {
             error.WriteLine($"dicomscript: {ex.Message}");
-            return Task.FromResult(2);
+            return 2;
         }
         catch (UnauthorizedAccessException ex)
         {
             error.WriteLine($"dicomscript: {ex.Message}");
-            return Task.FromResult(2);
+            return 2;
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            error.WriteLine($"dicomscript: cannot listen: {ex.Message}");
+            return 2;
         }
     }
 
@@ -77,10 +89,47 @@ internal static class CommandLine
         }
     }
 
-    private static int Serve(string[] args, TextWriter error)
+    /// <summary>
+    /// Runs the server until SIGTERM or Ctrl+C: configuration (or Orthanc's defaults), storage, index,
+    /// DICOM listener. A configuration error stops the start with the file, line and reason.
+    /// </summary>
+    private static async Task<int> ServeAsync(string? configPath, TextWriter error)
     {
-        _ = args;
-        return Fail(error, "dicomscript: the DICOM and HTTP server is not built yet (see the open server-core issue); use 'dump' or 'json'.");
+        OrthancConfiguration configuration;
+        try
+        {
+            configuration = ConfigurationLoader.Load(configPath);
+            _ = configuration.DicomModalities; // surfaces a malformed entry now, not at first use
+            _ = configuration.OrthancPeers;
+        }
+        catch (ConfigurationException ex)
+        {
+            error.WriteLine($"dicomscript: configuration error: {ex.Message}");
+            return 2;
+        }
+
+        using var serilog = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
+        using var loggerFactory = new SerilogLoggerFactory(serilog);
+        await using var server = DicomScriptServer.Create(configuration, loggerFactory);
+        server.Start();
+
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        });
+        await stop.Task.ConfigureAwait(false);
+        await server.StopAsync().ConfigureAwait(false);
+        return 0;
     }
 
     private static int Help(TextWriter output)

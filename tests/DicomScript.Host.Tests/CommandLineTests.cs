@@ -96,10 +96,10 @@ public class CommandLineTests
     }
 
     [Test]
-    public void Serve_NotBuiltYet_SaysSo()
+    public void Serve_MissingConfigurationFile_ClearErrorAndStatus2()
     {
-        var (exit, _, error) = Run("orthanc.json");
+        var (exit, _, error) = Run("/nonexistent/orthanc.json");
         Assert.That(exit, Is.EqualTo(2));
-        Assert.That(error, Does.Contain("not built yet"));
+        Assert.That(error, Does.Contain("configuration error").And.Contain("/nonexistent/orthanc.json"));
     }
 }

@@ -64,18 +64,7 @@ public sealed class DicomWriter
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(meta);
         CheckPixelDataFits(dataset, syntax);
-        output.Write(new byte[128]);
-        output.Write("DICM"u8);
-        var metaForSyntax = FileMetaInformation.ForSyntax(meta, dataset, syntax);
-        using (var metaBytes = new MemoryStream())
-        {
-            new DicomWriter(metaBytes, explicitVR: true, bigEndian: false).WriteItems(metaForSyntax);
-            var groupLength = new DicomDataset().AddUInt32(new DicomTag(0x0002, 0x0000), (uint)metaBytes.Length);
-            new DicomWriter(output, explicitVR: true, bigEndian: false).WriteItems(groupLength, includeGroupLength: true);
-            metaBytes.Position = 0;
-            metaBytes.CopyTo(output);
-        }
-
+        WriteFileHeader(output, meta, dataset, syntax);
         WriteDataset(output, dataset, syntax);
     }
 
@@ -118,6 +107,25 @@ public sealed class DicomWriter
     {
         ArgumentNullException.ThrowIfNull(groupLengths);
         new DicomWriter(output, explicitVR: false, bigEndian: false).WriteItems(groupLengths, includeGroupLength: true);
+    }
+
+    /// <summary>
+    /// Writes only the preamble, "DICM" and the meta group for <paramref name="syntax"/>: the start of
+    /// a file whose dataset follows as bytes already encoded in that syntax (as received by C-STORE).
+    /// </summary>
+    public static void WriteFileHeader(Stream output, DicomDataset meta, DicomDataset dataset, DicomTransferSyntax syntax)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(meta);
+        output.Write(new byte[128]);
+        output.Write("DICM"u8);
+        var metaForSyntax = FileMetaInformation.ForSyntax(meta, dataset, syntax);
+        using var metaBytes = new MemoryStream();
+        new DicomWriter(metaBytes, explicitVR: true, bigEndian: false).WriteItems(metaForSyntax);
+        var groupLength = new DicomDataset().AddUInt32(new DicomTag(0x0002, 0x0000), (uint)metaBytes.Length);
+        new DicomWriter(output, explicitVR: true, bigEndian: false).WriteItems(groupLength, includeGroupLength: true);
+        metaBytes.Position = 0;
+        metaBytes.CopyTo(output);
     }
 
     /// <summary>Writes a file to <paramref name="path"/> (created or replaced).</summary>

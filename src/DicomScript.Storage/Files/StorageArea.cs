@@ -102,13 +102,34 @@ public sealed class StorageArea
     public int RemoveLeftoverTemporaryFiles()
     {
         var count = 0;
-        foreach (var file in Directory.EnumerateFiles(Root, "*" + TemporarySuffix, SearchOption.AllDirectories))
+        foreach (var file in AttachmentFolders().SelectMany(folder => Directory.EnumerateFiles(folder, "*" + TemporarySuffix)))
         {
             File.Delete(file);
             count++;
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// The UUIDs of the attachment files present (for the orphan check after a crash). Only files in
+    /// the <c>xx/yy/uuid</c> layout count: the index (and anything else) may share the root folder.
+    /// </summary>
+    public IEnumerable<string> AllUuids() =>
+        AttachmentFolders().SelectMany(folder => Directory.EnumerateFiles(folder))
+            .Select(Path.GetFileName)
+            .Where(name => name is not null && !name.EndsWith(TemporarySuffix, StringComparison.Ordinal))
+            .Select(name => name!);
+
+    // root/xx/yy where xx and yy are two hexadecimal digits, as PathOf lays attachments out.
+    private IEnumerable<string> AttachmentFolders() =>
+        Directory.EnumerateDirectories(Root).Where(IsHexPair)
+            .SelectMany(first => Directory.EnumerateDirectories(first).Where(IsHexPair));
+
+    private static bool IsHexPair(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.Length == 2 && Uri.IsHexDigit(name[0]) && Uri.IsHexDigit(name[1]);
     }
 
     private static byte[] Compressed(ReadOnlySpan<byte> content)

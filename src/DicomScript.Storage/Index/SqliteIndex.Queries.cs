@@ -48,6 +48,13 @@ public sealed partial class SqliteIndex
         }
     }
 
+    /// <summary>True when an attachment with this UUID is referenced by the index.</summary>
+    public bool HasAttachment(string uuid)
+    {
+        lock (_lock)
+            return _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM AttachedFiles WHERE uuid = @uuid", new { uuid }) > 0;
+    }
+
     /// <summary>The instances below a resource (the resource itself for an instance), oldest first.</summary>
     public IReadOnlyList<string> InstancesOf(string publicId)
     {

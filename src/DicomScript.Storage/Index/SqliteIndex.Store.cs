@@ -38,6 +38,13 @@ public sealed partial class SqliteIndex
 
             foreach (var (type, value) in instance.Metadata)
                 SetMetadata(instanceId, type, value, transaction);
+
+            // IndexInSeries: the instance's rank of arrival in its series, from 1 (as Orthanc numbers it).
+            if (!instance.Metadata.ContainsKey((int)MetadataType.IndexInSeries))
+            {
+                var rank = _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM Resources WHERE parentId = @series", new { series }, transaction);
+                SetMetadata(instanceId, (int)MetadataType.IndexInSeries, rank.ToString(System.Globalization.CultureInfo.InvariantCulture), transaction);
+            }
             foreach (var parent in new[] { patient, study, series })
                 SetMetadata(parent, (int)MetadataType.LastUpdate, now, transaction);
             var file = instance.Dicom;

@@ -1,0 +1,140 @@
+using System.Net;
+using DicomScript.Network.Association;
+using DicomScript.Network.Scp;
+using DicomScript.Server.Configuration;
+using DicomScript.Server.Ingest;
+using DicomScript.Server.Services;
+using DicomScript.Storage.Files;
+using DicomScript.Storage.Index;
+using Microsoft.Extensions.Logging;
+
+namespace DicomScript.Server;
+
+/// <summary>
+/// The archive, assembled from a configuration: storage area, index, ingest pipeline and the DICOM
+/// listener. (REST and Lua attach here in later steps.)
+/// </summary>
+public sealed partial class DicomScriptServer : IAsyncDisposable
+{
+    private const string CleanShutdownMarker = "clean-shutdown";
+
+    private readonly DicomServer? _dicom;
+    private readonly ILogger _logger;
+    private bool _stopped;
+
+    private DicomScriptServer(OrthancConfiguration configuration, StorageArea storage, SqliteIndex index, IngestPipeline ingest, DicomServer? dicom, ILogger logger)
+    {
+        Configuration = configuration;
+        Storage = storage;
+        Index = index;
+        Ingest = ingest;
+        _dicom = dicom;
+        _logger = logger;
+    }
+
+    public OrthancConfiguration Configuration { get; }
+
+    public StorageArea Storage { get; }
+
+    public SqliteIndex Index { get; }
+
+    public IngestPipeline Ingest { get; }
+
+    /// <summary>The DICOM port listened on (the chosen one when the configuration said 0).</summary>
+    public int DicomPort => _dicom?.Port ?? 0;
+
+    /// <summary>
+    /// Opens storage and index (cleaning up after a crash: temporary files, and files no index row
+    /// references) and prepares the DICOM listener. <paramref name="bindAddress"/> defaults to all
+    /// interfaces, as Orthanc listens.
+    /// </summary>
+    public static DicomScriptServer Create(OrthancConfiguration configuration, ILoggerFactory loggerFactory, IReceivedInstanceFilter? filter = null,
+        IPAddress? bindAddress = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var logger = loggerFactory.CreateLogger("DicomScript");
+        var storage = new StorageArea(configuration.StorageDirectory, configuration.StorageCompression);
+        var index = SqliteIndex.Open(configuration.IndexDirectory);
+        RecoverAfterCrash(storage, index, configuration.IndexDirectory, logger);
+
+        var ingest = new IngestPipeline(storage, index, configuration, filter, loggerFactory.CreateLogger("DicomScript.Ingest"));
+        var services = new DicomServices(ingest, loggerFactory.CreateLogger("DicomScript.Dicom"));
+        DicomServer? dicom = null;
+        if (configuration.DicomServerEnabled)
+        {
+            var options = new DicomServerOptions
+            {
+                AETitle = configuration.DicomAet,
+                Port = configuration.DicomPort,
+                BindAddress = bindAddress ?? IPAddress.Any,
+                CheckCalledAETitle = configuration.DicomCheckCalledAet,
+                AcceptUnknownSopClasses = configuration.UnknownSopClassAccepted,
+                Association = new AssociationOptions { IdleTimeout = TimeSpan.FromSeconds(configuration.DicomScpTimeout) },
+            };
+            dicom = new DicomServer(options, new HandlerSet(Echo: services, Store: services), loggerFactory.CreateLogger("DicomScript.Network"));
+        }
+
+        return new DicomScriptServer(configuration, storage, index, ingest, dicom, logger);
+    }
+
+    // After a clean stop a marker says so; without it (killed), remove what a crash can leave behind:
+    // temporary files, and files written but never committed to the index.
+    private static void RecoverAfterCrash(StorageArea storage, SqliteIndex index, string indexFolder, ILogger logger)
+    {
+        var marker = Path.Combine(indexFolder, CleanShutdownMarker);
+        var temporaries = storage.RemoveLeftoverTemporaryFiles();
+        if (File.Exists(marker))
+        {
+            File.Delete(marker);
+            return;
+        }
+
+        var orphans = 0;
+        foreach (var uuid in storage.AllUuids().ToList())
+        {
+            if (!index.HasAttachment(uuid))
+            {
+                storage.Remove(uuid);
+                orphans++;
+            }
+        }
+
+        if (temporaries + orphans > 0)
+            LogRecovered(logger, temporaries, orphans);
+    }
+
+    public void Start()
+    {
+        _dicom?.Start();
+        LogStarted(_logger, Configuration.DicomAet, DicomPort, Storage.Root);
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stopped)
+            return;
+        _stopped = true;
+        if (_dicom is not null)
+            await _dicom.StopAsync().ConfigureAwait(false);
+        Index.Dispose();
+        await File.WriteAllTextAsync(Path.Combine(Configuration.IndexDirectory, CleanShutdownMarker), SqliteIndex.Now()).ConfigureAwait(false);
+        LogStopped(_logger);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        if (_dicom is not null)
+            await _dicom.DisposeAsync().ConfigureAwait(false);
+    }
+
+    [LoggerMessage(2200, LogLevel.Information, "DICOM server: AET {Aet}, port {Port}; storage {Storage}")]
+    private static partial void LogStarted(ILogger logger, string aet, int port, string storage);
+
+    [LoggerMessage(2201, LogLevel.Information, "Stopped")]
+    private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(2202, LogLevel.Warning, "Recovered after an unclean stop: removed {Temporaries} temporary and {Orphans} unreferenced files")]
+    private static partial void LogRecovered(ILogger logger, int temporaries, int orphans);
+}

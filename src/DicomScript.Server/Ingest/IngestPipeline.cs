@@ -1,0 +1,110 @@
+using System.Globalization;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.IO;
+using DicomScript.Server.Configuration;
+using DicomScript.Storage.Files;
+using DicomScript.Storage.Identifiers;
+using DicomScript.Storage.Index;
+using Microsoft.Extensions.Logging;
+
+namespace DicomScript.Server.Ingest;
+
+/// <summary>
+/// Ingest for C-STORE and POST /instances: parse, filter, write the file (atomically), commit the
+/// index transaction, and only then report success. An instance acknowledged is therefore durable
+/// (file renamed into place, WAL transaction committed); a crash before that leaves at most an
+/// unreferenced file, never an index row without its file.
+/// </summary>
+public sealed partial class IngestPipeline
+{
+    private readonly StorageArea _storage;
+    private readonly SqliteIndex _index;
+    private readonly OrthancConfiguration _configuration;
+    private readonly IReceivedInstanceFilter? _filter;
+    private readonly ILogger _logger;
+
+    public IngestPipeline(StorageArea storage, SqliteIndex index, OrthancConfiguration configuration, IReceivedInstanceFilter? filter, ILogger logger)
+    {
+        _storage = storage;
+        _index = index;
+        _configuration = configuration;
+        _filter = filter;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Ingests a complete Part-10 file. Throws <see cref="DicomFormatException"/> for bytes that are not
+    /// DICOM and <see cref="MissingIdentifierException"/> for a dataset Orthanc could not file either.
+    /// </summary>
+    public async Task<IngestResult> IngestAsync(ReadOnlyMemory<byte> fileBytes, InstanceOrigin origin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        var file = DicomFile.Parse(fileBytes);
+        var identifiers = OrthancIdentifiers.FromDataset(file.Dataset);
+        if (_filter is not null)
+        {
+            var decision = await _filter.FilterAsync(file.Dataset, origin, cancellationToken).ConfigureAwait(false);
+            if (!decision.Accept)
+            {
+                LogFilteredOut(_logger, identifiers.InstanceHash, origin.RequestOrigin);
+                return new IngestResult(IngestStatus.FilteredOut, identifiers.InstanceHash, decision.RejectStatus);
+            }
+        }
+
+        var stored = _storage.Write(fileBytes.Span);
+        StoreOutcome outcome;
+        try
+        {
+            outcome = _index.Store(InstanceToIndex.Create(file.Dataset, stored, Metadata(file, origin)),
+                overwrite: _configuration.OverwriteInstances != OverwriteMode.Never);
+        }
+        catch
+        {
+            _storage.Remove(stored.Uuid);
+            throw;
+        }
+
+        // Files are removed only after the commit that stops referencing them.
+        if (outcome.Status == StoreStatus.AlreadyStored)
+            _storage.Remove(stored.Uuid);
+        if (outcome.ReplacedFileUuid is { } replaced)
+            _storage.Remove(replaced);
+        LogStored(_logger, outcome.InstanceId, outcome.Status.ToString(), origin.RemoteAet ?? origin.RequestOrigin);
+        return new IngestResult(outcome.Status == StoreStatus.Success ? IngestStatus.Success : IngestStatus.AlreadyStored, outcome.InstanceId);
+    }
+
+    /// <summary>The metadata Orthanc records at store time.</summary>
+    private static Dictionary<int, string> Metadata(DicomFile file, InstanceOrigin origin)
+    {
+        var metadata = new Dictionary<int, string>
+        {
+            [(int)MetadataType.ReceptionDate] = SqliteIndex.Now(),
+            [(int)MetadataType.Origin] = origin.RequestOrigin,
+            [(int)MetadataType.TransferSyntax] = file.TransferSyntax.Uid,
+            [(int)MetadataType.SopClassUid] = file.Dataset.GetString(DicomTags.SOPClassUID) ?? "",
+        };
+        if (file.PixelDataOffset is { } offset)
+            metadata[(int)MetadataType.PixelDataOffset] = offset.ToString(CultureInfo.InvariantCulture);
+        switch (origin.RequestOrigin)
+        {
+            case "DicomProtocol":
+                metadata[(int)MetadataType.RemoteAET] = origin.RemoteAet ?? "";
+                metadata[(int)MetadataType.CalledAET] = origin.CalledAet ?? "";
+                metadata[(int)MetadataType.RemoteIP] = origin.RemoteIp ?? "";
+                break;
+            case "RestApi":
+                metadata[(int)MetadataType.RemoteAET] = "";
+                metadata[(int)MetadataType.RemoteIP] = origin.RemoteIp ?? "";
+                metadata[(int)MetadataType.HttpUsername] = origin.Username ?? "";
+                break;
+        }
+
+        return metadata;
+    }
+
+    [LoggerMessage(2000, LogLevel.Information, "Instance {InstanceId} from {From}: {Status}")]
+    private static partial void LogStored(ILogger logger, string instanceId, string status, string from);
+
+    [LoggerMessage(2001, LogLevel.Information, "Instance {InstanceId} ({Origin}) filtered out")]
+    private static partial void LogFilteredOut(ILogger logger, string instanceId, string origin);
+}

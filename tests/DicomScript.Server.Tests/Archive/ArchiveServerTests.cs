@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Net;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.IO;
+using DicomScript.Dicom.Tests.Support;
+using DicomScript.Server.Configuration;
+using DicomScript.Storage.Identifiers;
+using DicomScript.Storage.Index;
+using Microsoft.Extensions.Logging.Abstractions;
+using NUnit.Framework;
+
+namespace DicomScript.Server.Tests.Archive;
+
+/// <summary>The archive in process, fed by dcmtk's storescu.</summary>
+[TestFixture]
+[NonParallelizable]
+public class ArchiveServerTests
+{
+    private DirectoryInfo _folder = null!;
+    private DicomScriptServer _server = null!;
+
+    [SetUp]
+    public void Start()
+    {
+        PydicomCorpus.Require();
+        _folder = Directory.CreateTempSubdirectory("archive-");
+        _server = Create();
+        _server.Start();
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        await _server.DisposeAsync();
+        _folder.Delete(recursive: true);
+    }
+
+    private DicomScriptServer Create()
+    {
+        var config = Path.Combine(_folder.FullName, "orthanc.json");
+        File.WriteAllText(config, """{ "DicomAet": "ARCHIVE", "DicomPort": 0, "StorageDirectory": "storage" }""");
+        return DicomScriptServer.Create(ConfigurationLoader.Load(config), NullLoggerFactory.Instance, bindAddress: IPAddress.Loopback);
+    }
+
+    private (int Exit, string Output) Storescu(params string[] files)
+    {
+        var storescu = ExternalTools.Require("storescu", "dcmtk");
+        var (exit, output, error) = ExternalTools.Run(storescu, ["-v", "-R", "-aet", "MODALITY", "-aec", "ARCHIVE", "127.0.0.1",
+            _server.DicomPort.ToString(CultureInfo.InvariantCulture), .. files]);
+        return (exit, output + error);
+    }
+
+    [Test]
+    public void Echoscu_Archive_Succeeds()
+    {
+        var echoscu = ExternalTools.Require("echoscu", "dcmtk");
+        Assert.That(ExternalTools.Run(echoscu, ["-aec", "ARCHIVE", "127.0.0.1", _server.DicomPort.ToString(CultureInfo.InvariantCulture)]).ExitCode, Is.Zero);
+    }
+
+    [Test]
+    public void CStore_Instances_IndexedWithOrthancMetadataAndFilesIntact()
+    {
+        string[] files = ["test_files/CT_small.dcm", "test_files/MR_small.dcm", "test_files/rtplan.dcm"];
+        var (exit, output) = Storescu([.. files.Select(PydicomCorpus.FullPath)]);
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(_server.Index.Statistics().Instances, Is.EqualTo(3));
+
+        foreach (var file in files)
+        {
+            var original = DicomFile.Open(PydicomCorpus.FullPath(file));
+            var id = OrthancIdentifiers.FromDataset(original.Dataset).InstanceHash;
+            var instance = _server.Index.Get(id)!;
+            Assert.That(instance.Metadata[(int)MetadataType.RemoteAET], Is.EqualTo("MODALITY"));
+            Assert.That(instance.Metadata[(int)MetadataType.CalledAET], Is.EqualTo("ARCHIVE"));
+            Assert.That(instance.Metadata[(int)MetadataType.RemoteIP], Is.EqualTo("127.0.0.1"));
+            Assert.That(instance.Metadata[(int)MetadataType.Origin], Is.EqualTo("DicomProtocol"));
+            Assert.That(instance.Metadata[(int)MetadataType.IndexInSeries], Is.EqualTo("1"));
+            var stored = DicomFile.Parse(_server.Storage.Read(_server.Index.GetDicomFile(id)!.Uuid));
+            Assert.That(instance.Metadata[(int)MetadataType.TransferSyntax], Is.EqualTo(stored.TransferSyntax.Uid), "the syntax as received");
+            Assert.That(stored.Meta.GetString(DicomTags.SourceApplicationEntityTitle), Is.EqualTo("MODALITY"));
+            var expected = original.Dataset.Clone();
+            expected.Remove(DicomTags.DataSetTrailingPadding); // storescu does not send it
+            Assert.That(DatasetComparer.Differences(expected, stored.Dataset, compareVRs: true), Is.Empty, file);
+        }
+    }
+
+    [Test]
+    public void CStore_SameInstanceTwice_SuccessAndOneCopy()
+    {
+        var path = PydicomCorpus.FullPath("test_files/CT_small.dcm");
+        Assert.That(Storescu(path).Exit, Is.Zero);
+        Assert.That(Storescu(path).Exit, Is.Zero, "a duplicate is acknowledged, as Orthanc does");
+        Assert.That(_server.Index.Statistics().Instances, Is.EqualTo(1));
+        Assert.That(_server.Storage.AllUuids().Count(), Is.EqualTo(1), "the second copy's file was removed");
+    }
+
+    [Test]
+    public void CStore_WithoutStudyInstanceUid_RefusedAndNothingStored()
+    {
+        var original = DicomFile.Open(PydicomCorpus.FullPath("test_files/CT_small.dcm"));
+        original.Dataset.Remove(DicomTags.StudyInstanceUID);
+        var path = Path.Combine(_folder.FullName, "nostudy.dcm");
+        DicomWriter.WriteFile(path, original);
+
+        var (exit, output) = Storescu(path);
+        Assert.That(exit, Is.Not.Zero, output);
+        Assert.That(output, Does.Contain("Received Store Response (Error: CannotUnderstand)"));
+        Assert.That(_server.Index.Statistics().Instances, Is.Zero);
+        Assert.That(_server.Storage.AllUuids(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Restart_AfterUncleanStop_OrphanFilesRemovedIndexKept()
+    {
+        Assert.That(Storescu(PydicomCorpus.FullPath("test_files/CT_small.dcm")).Exit, Is.Zero);
+        await _server.StopAsync();
+        // Simulate a crash between writing a file and committing its index row, and no clean-shutdown marker.
+        var orphan = _server.Storage.Write(new byte[] { 1, 2, 3 });
+        File.Delete(Path.Combine(_server.Configuration.IndexDirectory, "clean-shutdown"));
+
+        await using var restarted = Create();
+        Assert.That(File.Exists(restarted.Storage.PathOf(orphan.Uuid)), Is.False, "the unreferenced file was removed");
+        Assert.That(restarted.Index.Statistics().Instances, Is.EqualTo(1), "the index (in the same folder) was left alone");
+        Assert.That(restarted.Storage.AllUuids().Count(), Is.EqualTo(1));
+    }
+}

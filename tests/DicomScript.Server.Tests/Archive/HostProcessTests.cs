@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using DicomScript.Dicom.IO;
+using DicomScript.Dicom.Tests.Support;
+using DicomScript.Storage.Identifiers;
+using DicomScript.Storage.Index;
+using NUnit.Framework;
+
+namespace DicomScript.Server.Tests.Archive;
+
+/// <summary>The dicomscript executable as an administrator runs it.</summary>
+[TestFixture]
+[NonParallelizable]
+public class HostProcessTests
+{
+    private DirectoryInfo _folder = null!;
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("host-");
+
+    [TearDown]
+    public void DeleteFolder() => _folder.Delete(recursive: true);
+
+    private static string HostDll => Path.Combine(AppContext.BaseDirectory, "dicomscript.dll");
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private string Config(int port) =>
+        WriteFile("orthanc.json", $$"""{ "DicomAet": "ARCHIVE", "DicomPort": {{port}}, "StorageDirectory": "storage" }""");
+
+    private string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(_folder.FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static Process StartHost(string config)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(HostDll);
+        start.ArgumentList.Add(config);
+        return Process.Start(start)!;
+    }
+
+    private static void WaitListening(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                probe.Connect(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+
+        Assert.Fail($"nothing listens on {port}");
+    }
+
+    private static void Signal(Process process, string signal) => ExternalTools.Run("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)]);
+
+    [Test]
+    public void Serve_EchoThenSigterm_CleanExit()
+    {
+        var echoscu = ExternalTools.Require("echoscu", "dcmtk");
+        var port = FreePort();
+        using var host = StartHost(Config(port));
+        WaitListening(port);
+        Assert.That(ExternalTools.Run(echoscu, ["-aec", "ARCHIVE", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]).ExitCode, Is.Zero);
+
+        Signal(host, "TERM");
+        Assert.That(host.WaitForExit(15_000), Is.True, "did not stop on SIGTERM");
+        Assert.That(host.ExitCode, Is.Zero);
+        Assert.That(host.StandardOutput.ReadToEnd(), Does.Contain("Stopped"));
+    }
+
+    [Test]
+    public void Serve_ConfigurationSyntaxError_StopsNamingFileAndLine()
+    {
+        var config = WriteFile("broken.json", "{\n  \"DicomAet\": \"X\"\n  \"DicomPort\": 4242\n}\n");
+        using var host = StartHost(config);
+        Assert.That(host.WaitForExit(15_000), Is.True);
+        Assert.That(host.ExitCode, Is.EqualTo(2));
+        Assert.That(host.StandardError.ReadToEnd(), Does.Contain($"{config}:3:"));
+    }
+
+    /// <summary>
+    /// kill -9 while four storescu processes send 1,000 instances; after a restart every instance
+    /// storescu saw acknowledged is there and reads back equal, no index row lacks its file, and no
+    /// file is left without an index row.
+    /// </summary>
+    [Test]
+    public void Kill9DuringIngest_EveryAcknowledgedInstanceSurvives()
+    {
+        PydicomCorpus.Require();
+        ExternalTools.Require("storescu", "dcmtk");
+        var sources = Directory.CreateDirectory(Path.Combine(_folder.FullName, "sources"));
+        var template = DicomFile.Open(PydicomCorpus.FullPath("test_files/MR_small.dcm"));
+        var originals = new Dictionary<string, string>();
+        for (var i = 0; i < 1000; i++)
+        {
+            var uid = $"2.25.{9000000 + i}";
+            template.Dataset.AddString(Dicom.Dictionary.DicomTags.SOPInstanceUID, Dicom.Data.DicomVR.UI, uid);
+            template.Meta.AddString(Dicom.Dictionary.DicomTags.MediaStorageSOPInstanceUID, Dicom.Data.DicomVR.UI, uid);
+            var path = Path.Combine(sources.FullName, $"{i:D4}.dcm");
+            DicomWriter.WriteFile(path, template);
+            originals[path] = uid;
+        }
+
+        var port = FreePort();
+        var config = Config(port);
+        var host = StartHost(config);
+        WaitListening(port);
+        var shares = Enumerable.Range(0, 4).Select(s => originals.Keys.Where((_, i) => i % 4 == s).ToList()).ToList();
+        var senders = shares.Select(share =>
+        {
+            var start = new ProcessStartInfo("storescu") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { "-v", "-aet", "MODALITY", "-aec", "ARCHIVE", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture) }.Concat(share))
+                start.ArgumentList.Add(argument);
+            start.Environment["TCP_NODELAY"] = "1";
+            var process = Process.Start(start)!;
+            var log = process.StandardError.ReadToEndAsync();
+            return (process, log);
+        }).ToList();
+
+        Thread.Sleep(400); // let some of the instances through, then kill the server in mid-flight
+        host.Kill();
+        host.WaitForExit();
+        host.Dispose();
+        foreach (var (process, _) in senders)
+            process.WaitForExit(30_000);
+
+        // What storescu saw acknowledged: a "Sending file" line followed by a successful response.
+        var acknowledged = new List<string>();
+        foreach (var (_, log) in senders)
+        {
+            string? current = null;
+            foreach (var line in log.Result.Split('\n'))
+            {
+                if (line.StartsWith("I: Sending file: ", StringComparison.Ordinal))
+                    current = line["I: Sending file: ".Length..].Trim();
+                else if (line.StartsWith("I: Received Store Response (Success)", StringComparison.Ordinal) && current is not null)
+                    acknowledged.Add(current);
+            }
+        }
+
+        Assert.That(acknowledged, Is.Not.Empty, "the kill came before any store");
+        Assert.That(acknowledged.Count, Is.LessThan(1000), "the kill came after every store: nothing was tested");
+
+        using var restarted = StartHost(config);
+        WaitListening(port);
+        Signal(restarted, "TERM");
+        Assert.That(restarted.WaitForExit(15_000), Is.True);
+
+        using var index = SqliteIndex.Open(Path.Combine(_folder.FullName, "storage"));
+        var storage = new DicomScript.Storage.Files.StorageArea(Path.Combine(_folder.FullName, "storage"), compress: false);
+        foreach (var path in acknowledged)
+        {
+            var expected = DicomFile.Open(path).Dataset;
+            expected.Remove(Dicom.Dictionary.DicomTags.DataSetTrailingPadding); // storescu does not send it
+            var id = OrthancIdentifiers.FromDataset(expected).InstanceHash;
+            var file = index.GetDicomFile(id);
+            Assert.That(file, Is.Not.Null, $"acknowledged {originals[path]} is missing");
+            Assert.That(DatasetComparer.Differences(expected, DicomFile.Parse(storage.Read(file!.Uuid)).Dataset, compareVRs: true), Is.Empty);
+        }
+
+        var instances = index.List(ResourceLevel.Instance);
+        Assert.That(instances.All(id => File.Exists(storage.PathOf(index.GetDicomFile(id)!.Uuid))), Is.True, "an index row without its file");
+        Assert.That(storage.AllUuids().All(index.HasAttachment), Is.True, "a file without an index row after start-up");
+        TestContext.Out.WriteLine($"{acknowledged.Count} acknowledged before kill -9, {instances.Count} indexed after restart");
+    }
+}
