@@ -72,7 +72,8 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
                 AcceptUnknownSopClasses = configuration.UnknownSopClassAccepted,
                 Association = new AssociationOptions { IdleTimeout = TimeSpan.FromSeconds(configuration.DicomScpTimeout) },
             };
-            dicom = new DicomServer(options, new HandlerSet(Echo: services, Store: services), loggerFactory.CreateLogger("DicomScript.Network"));
+            dicom = new DicomServer(options, new HandlerSet(Echo: services, Store: services, Policy: new ModalityPolicy(configuration)),
+                loggerFactory.CreateLogger("DicomScript.Network"));
         }
 
         return new DicomScriptServer(configuration, storage, index, ingest, dicom, logger);

@@ -90,9 +90,22 @@ public interface ICGetHandler
     Task<IReadOnlyList<IOutgoingInstance>> FindInstancesAsync(QueryRequest request, CancellationToken cancellationToken);
 }
 
-/// <summary>Decides whether an association from a calling AE and host is allowed (the server's allow lists).</summary>
+/// <summary>The services a caller may be allowed or refused, one by one.</summary>
+public enum DicomService
+{
+    Echo,
+    Store,
+    Find,
+    Move,
+    Get,
+}
+
+/// <summary>Decides who may associate and which services they may use (the server's allow lists).</summary>
 public interface IAssociationPolicy
 {
-    /// <summary>Null to allow, else the reason for rejecting.</summary>
+    /// <summary>Null to allow the association, else the reason for rejecting it.</summary>
     string? Check(AssociationInfo caller);
+
+    /// <summary>Whether the caller may use a service: its presentation contexts are refused when not.</summary>
+    bool AllowService(AssociationInfo caller, DicomService service) => true;
 }

@@ -42,7 +42,7 @@ public sealed class PresentationContextNegotiator
                 $"already {activeAssociations} associations (limit {_options.MaxAssociations})");
         }
 
-        var contexts = request.PresentationContexts.Select(Answer).ToList();
+        var contexts = request.PresentationContexts.Select(pc => Answer(pc, caller)).ToList();
         var roles = request.UserInformation.RoleSelections
             .Where(r => IsStorage(r.SopClassUid) && _handlers.Get is not null)
             .Select(r => new RoleSelection(r.SopClassUid, r.ScuRole, r.ScpRole))
@@ -62,18 +62,18 @@ public sealed class PresentationContextNegotiator
             AssociationDecision.Rejected(new AAssociateRj(result, RejectSource.ServiceUser, reason), why);
     }
 
-    private PresentationContextAc Answer(PresentationContextRq proposed)
+    private PresentationContextAc Answer(PresentationContextRq proposed, AssociationInfo caller)
     {
         var syntax = proposed.AbstractSyntax;
         string[] acceptable;
-        if (syntax == SopClasses.Verification && _handlers.Echo is not null
-            || SopClasses.Find.Contains(syntax) && _handlers.Find is not null
-            || SopClasses.Move.Contains(syntax) && _handlers.Move is not null
-            || SopClasses.Get.Contains(syntax) && _handlers.Get is not null)
+        if (syntax == SopClasses.Verification && _handlers.Echo is not null && Allowed(caller, DicomService.Echo)
+            || SopClasses.Find.Contains(syntax) && _handlers.Find is not null && Allowed(caller, DicomService.Find)
+            || SopClasses.Move.Contains(syntax) && _handlers.Move is not null && Allowed(caller, DicomService.Move)
+            || SopClasses.Get.Contains(syntax) && _handlers.Get is not null && Allowed(caller, DicomService.Get))
         {
             acceptable = Uncompressed;
         }
-        else if (IsStorage(syntax) && (_handlers.Store is not null || _handlers.Get is not null))
+        else if (IsStorage(syntax) && (_handlers.Store is not null && Allowed(caller, DicomService.Store) || _handlers.Get is not null && Allowed(caller, DicomService.Get)))
         {
             // Stored as received: the first proposed syntax we know is taken, compressed ones included.
             acceptable = [.. proposed.TransferSyntaxes.Where(_storageSyntaxes.Contains)];
@@ -88,6 +88,8 @@ public sealed class PresentationContextNegotiator
             ? new PresentationContextAc(proposed.Id, PresentationContextResult.TransferSyntaxesNotSupported, FirstOrEmpty(proposed.TransferSyntaxes))
             : new PresentationContextAc(proposed.Id, PresentationContextResult.Acceptance, chosen);
     }
+
+    private bool Allowed(AssociationInfo caller, DicomService service) => _handlers.Policy?.AllowService(caller, service) ?? true;
 
     private bool IsStorage(string uid) =>
         DicomUids.IsStorageSopClass(uid) || _options.AcceptUnknownSopClasses && !SopClasses.IsKnownNonStorage(uid);
