@@ -9,30 +9,16 @@ namespace DicomScript.Storage.Tests;
 
 /// <summary>For each corpus file, the main DICOM tags of each level equal what the real Orthanc 1.10.1 shows.</summary>
 [TestFixture]
-[NonParallelizable]
-public class MainDicomTagsTests
+public class MainDicomTagsTests : OrthancOracleFixture
 {
-    private OrthancServer? _orthanc;
-
-    [OneTimeSetUp]
-    public void StartOrthanc()
-    {
-        if (ExternalTools.Find("/usr/sbin/Orthanc") is not null && Directory.Exists(PydicomCorpus.TestFiles))
-            _orthanc = OrthancServer.Start();
-    }
-
-    [OneTimeTearDown]
-    public void StopOrthanc() => _orthanc?.Dispose();
-
     public static IEnumerable<string> Files() => DicomScript.Dicom.Tests.Corpus.CorpusReadTests.ValidFiles();
 
     [TestCaseSource(nameof(Files))]
     public void MainTags_EveryLevel_SameAsOrthanc(string file)
     {
-        PydicomCorpus.Require();
-        ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");
+        var orthanc = RequireOrthanc();
         var bytes = File.ReadAllBytes(PydicomCorpus.FullPath(file));
-        var (id, answer) = _orthanc!.Upload(bytes);
+        var (id, answer) = orthanc.Upload(bytes);
         if (id is null)
             Assert.Ignore($"Orthanc stores no instance for this file: {answer}");
 
@@ -42,7 +28,7 @@ public class MainDicomTagsTests
         {
             foreach (var (level, route) in new[] { (ResourceLevel.Patient, "patients"), (ResourceLevel.Study, "studies"), (ResourceLevel.Series, "series"), (ResourceLevel.Instance, "instances") })
             {
-                var mainTags = _orthanc.GetJson($"{route}/{ids.HashOf(level)}")["MainDicomTags"]!;
+                var mainTags = orthanc.GetJson($"{route}/{ids.HashOf(level)}")["MainDicomTags"]!;
                 OrthancDeviations.NormalizeShiftJis(dataset, mainTags);
                 var garbled = OrthancDeviations.GarbledText(file);
                 var theirs = mainTags.AsObject().Where(p => !garbled.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>());
@@ -55,7 +41,7 @@ public class MainDicomTagsTests
         }
         finally
         {
-            _orthanc.Delete($"patients/{ids.PatientHash}");
+            orthanc.Delete($"patients/{ids.PatientHash}");
         }
     }
 }

@@ -9,21 +9,8 @@ using NUnit.Framework;
 namespace DicomScript.Storage.Tests;
 
 [TestFixture]
-[NonParallelizable]
-public class OrthancIdentifiersTests
+public class OrthancIdentifiersTests : OrthancOracleFixture
 {
-    private OrthancServer? _orthanc;
-
-    [OneTimeSetUp]
-    public void StartOrthanc()
-    {
-        if (ExternalTools.Find("/usr/sbin/Orthanc") is not null && Directory.Exists(PydicomCorpus.TestFiles))
-            _orthanc = OrthancServer.Start();
-    }
-
-    [OneTimeTearDown]
-    public void StopOrthanc() => _orthanc?.Dispose();
-
     // The worked examples of the reference (verified on Orthanc 1.10.1).
     [Test]
     public void Ids_CtSmall_AsTheReferenceExample()
@@ -81,10 +68,9 @@ public class OrthancIdentifiersTests
     [TestCaseSource(nameof(Files))]
     public void Ids_CorpusFile_SameAsOrthanc(string file)
     {
-        PydicomCorpus.Require();
-        ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");
+        var orthanc = RequireOrthanc();
         var bytes = File.ReadAllBytes(PydicomCorpus.FullPath(file));
-        var (id, answer) = _orthanc!.Upload(bytes);
+        var (id, answer) = orthanc.Upload(bytes);
         if (id is null)
         {
             // Orthanc refuses files without the four UIDs; so must we.
@@ -95,7 +81,7 @@ public class OrthancIdentifiersTests
         }
 
         var posted = JsonNode.Parse(answer)!;
-        _orthanc.Delete($"instances/{id}");
+        orthanc.Delete($"instances/{id}");
         var ids = OrthancIdentifiers.FromDataset(DicomFile.Parse(bytes).Dataset);
         Assert.That(ids.InstanceHash, Is.EqualTo(id));
         Assert.That(ids.SeriesHash, Is.EqualTo(posted["ParentSeries"]!.GetValue<string>()));

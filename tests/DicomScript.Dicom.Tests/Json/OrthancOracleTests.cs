@@ -12,30 +12,16 @@ namespace DicomScript.Dicom.Tests.Json;
 /// (listed below; the charset tests check those values against pydicom).
 /// </summary>
 [TestFixture]
-[NonParallelizable]
-public class OrthancOracleTests
+public class OrthancOracleTests : OrthancOracleFixture
 {
-    private OrthancServer? _orthanc;
-
-    [OneTimeSetUp]
-    public void StartOrthanc()
-    {
-        if (ExternalTools.Find("/usr/sbin/Orthanc") is not null && Directory.Exists(PydicomCorpus.TestFiles))
-            _orthanc = OrthancServer.Start();
-    }
-
-    [OneTimeTearDown]
-    public void StopOrthanc() => _orthanc?.Dispose();
-
     public static IEnumerable<string> Files() => Corpus.CorpusReadTests.ValidFiles();
 
     [TestCaseSource(nameof(Files))]
     public void SimplifiedAndFullTags_CorpusFile_SameAsOrthanc(string file)
     {
-        PydicomCorpus.Require();
-        ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");
+        var orthanc = RequireOrthanc();
         var bytes = File.ReadAllBytes(PydicomCorpus.FullPath(file));
-        var (id, answer) = _orthanc!.Upload(bytes);
+        var (id, answer) = orthanc.Upload(bytes);
         if (id is null)
         {
             Assert.Ignore($"Orthanc stores no instance for this file, so there is nothing to compare: {answer}");
@@ -45,12 +31,12 @@ public class OrthancOracleTests
         JsonNode simplified, full;
         try
         {
-            simplified = _orthanc.GetJson($"instances/{id}/simplified-tags");
-            full = _orthanc.GetJson($"instances/{id}/tags");
+            simplified = orthanc.GetJson($"instances/{id}/simplified-tags");
+            full = orthanc.GetJson($"instances/{id}/tags");
         }
         finally
         {
-            _orthanc.Delete($"instances/{id}"); // files sharing an instance ID are compared one at a time
+            orthanc.Delete($"instances/{id}"); // files sharing an instance ID are compared one at a time
         }
 
         var dataset = DicomFile.Parse(bytes).Dataset;

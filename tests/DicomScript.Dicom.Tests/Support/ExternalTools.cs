@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using NUnit.Framework;
 
 namespace DicomScript.Dicom.Tests.Support;
@@ -42,6 +44,35 @@ public static class ExternalTools
         if (IsCI)
             Assert.Fail($"{what}; CI must have it");
         Assert.Ignore(what);
+    }
+
+    /// <summary>A TCP port free on loopback right now.</summary>
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Waits until something accepts connections on the loopback port; false if not within the time (or once <paramref name="gaveUp"/> says so).</summary>
+    public static bool WaitUntilListening(int port, TimeSpan timeout, Func<bool>? gaveUp = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && gaveUp?.Invoke() != true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                probe.Connect(IPAddress.Loopback, port);
+                return true;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Runs a program to completion with a time limit; returns exit code, stdout and stderr.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
 namespace DicomScript.Dicom.Tests.Support;
@@ -34,7 +33,7 @@ public sealed class OrthancServer : IDisposable
     {
         ExternalTools.Require(Executable, "orthanc");
         var folder = Directory.CreateTempSubdirectory("orthanc-oracle-");
-        var port = FreePort();
+        var port = ExternalTools.FreeLoopbackPort();
         var config = new JsonObject
         {
             ["Name"] = "oracle",
@@ -42,7 +41,7 @@ public sealed class OrthancServer : IDisposable
             ["RemoteAccessAllowed"] = false,
             ["AuthenticationEnabled"] = false,
             ["DicomServerEnabled"] = false,
-            ["DicomPort"] = FreePort(),
+            ["DicomPort"] = ExternalTools.FreeLoopbackPort(),
             ["StorageDirectory"] = Path.Combine(folder.FullName, "storage"),
             ["IndexDirectory"] = Path.Combine(folder.FullName, "index"),
             ["Plugins"] = new JsonArray(),
@@ -103,13 +102,6 @@ public sealed class OrthancServer : IDisposable
     public JsonNode GetJson(string path) => JsonNode.Parse(Http.GetStringAsync(path).Result)!;
 
     public void Delete(string path) => Http.DeleteAsync(path).Result.EnsureSuccessStatusCode();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using DicomScript.Dicom.Tests.Support;
 
@@ -59,22 +57,8 @@ public sealed class PeerProcess : IDisposable
 
     private void WaitUntilListening(int port)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline && !_process.HasExited)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-
-        throw new InvalidOperationException($"{_process.StartInfo.FileName} is not listening on {port}: {Output}");
+        if (!ExternalTools.WaitUntilListening(port, TimeSpan.FromSeconds(15), () => _process.HasExited))
+            throw new InvalidOperationException($"{_process.StartInfo.FileName} is not listening on {port}: {Output}");
     }
 
     private void Append(string? line)
@@ -86,12 +70,7 @@ public sealed class PeerProcess : IDisposable
     }
 
     /// <summary>A TCP port free on loopback right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => ExternalTools.FreeLoopbackPort();
 
     public void Dispose()
     {

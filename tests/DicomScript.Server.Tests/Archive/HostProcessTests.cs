@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Tests.Support;
 using DicomScript.Storage.Identifiers;
@@ -25,12 +23,7 @@ public class HostProcessTests
 
     private static string HostDll => Path.Combine(AppContext.BaseDirectory, "dicomscript.dll");
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => ExternalTools.FreeLoopbackPort();
 
     private string Config(int port) =>
         WriteFile("orthanc.json", $$"""{ "DicomAet": "ARCHIVE", "DicomPort": {{port}}, "StorageDirectory": "storage" }""");
@@ -50,25 +43,8 @@ public class HostProcessTests
         return Process.Start(start)!;
     }
 
-    private static void WaitListening(int port)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-
-        Assert.Fail($"nothing listens on {port}");
-    }
+    private static void WaitListening(int port) =>
+        Assert.That(ExternalTools.WaitUntilListening(port, TimeSpan.FromSeconds(20)), Is.True, $"nothing listens on {port}");
 
     private static void Signal(Process process, string signal) => ExternalTools.Run("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)]);
 
