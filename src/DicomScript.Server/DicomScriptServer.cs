@@ -19,6 +19,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     private const string CleanShutdownMarker = "clean-shutdown";
 
     private readonly DicomServer? _dicom;
+    private readonly StableResourcesMonitor _stableMonitor;
     private readonly ILogger _logger;
     private bool _stopped;
 
@@ -30,6 +31,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         Ingest = ingest;
         _dicom = dicom;
         _logger = logger;
+        _stableMonitor = new StableResourcesMonitor(index, TimeSpan.FromSeconds(configuration.StableAge), logger);
     }
 
     public OrthancConfiguration Configuration { get; }
@@ -105,8 +107,12 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
             LogRecovered(logger, temporaries, orphans);
     }
 
+    /// <summary>Marks resources stable (see <see cref="StableResourcesMonitor"/>).</summary>
+    public StableResourcesMonitor StableMonitor => _stableMonitor;
+
     public void Start()
     {
+        _stableMonitor.Start();
         _dicom?.Start();
         LogStarted(_logger, Configuration.DicomAet, DicomPort, Storage.Root);
     }
@@ -118,6 +124,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         _stopped = true;
         if (_dicom is not null)
             await _dicom.StopAsync().ConfigureAwait(false);
+        await _stableMonitor.DisposeAsync().ConfigureAwait(false);
         Index.Dispose();
         await File.WriteAllTextAsync(Path.Combine(Configuration.IndexDirectory, CleanShutdownMarker), SqliteIndex.Now()).ConfigureAwait(false);
         LogStopped(_logger);

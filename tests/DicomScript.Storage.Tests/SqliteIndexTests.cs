@@ -107,6 +107,27 @@ public class SqliteIndexTests
     }
 
     [Test]
+    public void MarkStable_OnceEach_AgainAfterANewInstance()
+    {
+        var first = Ingest("test_files/dicomdirtests/98892003/MR2/4950");
+        var series = _index.Get(first.InstanceId)!.ParentId!;
+        Assert.That(_index.IsStable(series), Is.False);
+        Assert.That(_index.MarkStable("19700101T000000"), Is.Empty, "not old enough");
+
+        var future = DateTime.UtcNow.AddDays(1).ToString("yyyyMMdd'T'HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var stable = _index.MarkStable(future);
+        Assert.That(stable.Select(c => c.ChangeType), Is.EqualTo(new[] { ChangeType.StableSeries, ChangeType.StableStudy, ChangeType.StablePatient }));
+        Assert.That(stable[0].PublicId, Is.EqualTo(series));
+        Assert.That(_index.IsStable(series), Is.True);
+        Assert.That(_index.MarkStable(future), Is.Empty, "logged once");
+
+        var second = Ingest("test_files/dicomdirtests/98892003/MR2/4981"); // same series
+        Assert.That(_index.Get(second.InstanceId)!.Metadata[(int)MetadataType.IndexInSeries], Is.EqualTo("2"));
+        Assert.That(_index.IsStable(series), Is.False);
+        Assert.That(_index.MarkStable(future).Select(c => c.ChangeType), Is.EqualTo(new[] { ChangeType.StableSeries, ChangeType.StableStudy, ChangeType.StablePatient }));
+    }
+
+    [Test]
     public void Reopen_IndexPersistsInWalMode()
     {
         var outcome = Ingest("test_files/rtplan.dcm");

@@ -11,7 +11,8 @@ internal static class IndexSchema
             internalId INTEGER PRIMARY KEY AUTOINCREMENT,
             resourceType INTEGER NOT NULL,
             publicId TEXT NOT NULL UNIQUE,
-            parentId INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE);
+            parentId INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE,
+            isStable INTEGER NOT NULL DEFAULT 0);
         CREATE INDEX IF NOT EXISTS ChildrenIndex ON Resources(parentId);
         CREATE INDEX IF NOT EXISTS ResourceTypeIndex ON Resources(resourceType);
         CREATE TABLE IF NOT EXISTS MainDicomTags(

@@ -48,6 +48,51 @@ public sealed partial class SqliteIndex
         }
     }
 
+    /// <summary>
+    /// Marks stable the patients, studies and series whose last instance arrived before
+    /// <paramref name="lastUpdateBefore"/> (an Orthanc timestamp) and logs a StableSeries,
+    /// StableStudy or StablePatient change for each, series first. Stability is kept in the index,
+    /// so resources waiting when the server stops are marked after it restarts.
+    /// </summary>
+    public IReadOnlyList<Change> MarkStable(string lastUpdateBefore)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            var due = _connection.Query<(long Id, long Level, string PublicId)>("""
+                SELECT r.internalId, r.resourceType, r.publicId FROM Resources r
+                JOIN Metadata m ON m.id = r.internalId AND m.type = @lastUpdate
+                WHERE r.isStable = 0 AND r.resourceType < @instance AND m.value < @before
+                ORDER BY r.resourceType DESC, r.internalId
+                """, new { lastUpdate = (int)MetadataType.LastUpdate, instance = (int)ResourceLevel.Instance, before = lastUpdateBefore }, transaction).ToList();
+            var changes = new List<Change>(due.Count);
+            var now = Now();
+            foreach (var (id, level, publicId) in due)
+            {
+                var change = (ResourceLevel)level switch
+                {
+                    ResourceLevel.Patient => ChangeType.StablePatient,
+                    ResourceLevel.Study => ChangeType.StableStudy,
+                    _ => ChangeType.StableSeries,
+                };
+                _connection.Execute("UPDATE Resources SET isStable = 1 WHERE internalId = @id", new { id }, transaction);
+                var seq = _connection.ExecuteScalar<long>("INSERT INTO Changes(changeType, resourceType, publicId, date) VALUES (@change, @level, @publicId, @now) RETURNING seq",
+                    new { change = (int)change, level, publicId, now }, transaction);
+                changes.Add(new Change(seq, change, (ResourceLevel)level, publicId, now));
+            }
+
+            transaction.Commit();
+            return changes;
+        }
+    }
+
+    /// <summary>Whether a patient, study or series is stable (instances are always stable).</summary>
+    public bool IsStable(string publicId)
+    {
+        lock (_lock)
+            return _connection.ExecuteScalar<long?>("SELECT CASE WHEN resourceType = 3 THEN 1 ELSE isStable END FROM Resources WHERE publicId = @publicId", new { publicId }) == 1;
+    }
+
     /// <summary>True when an attachment with this UUID is referenced by the index.</summary>
     public bool HasAttachment(string uuid)
     {

@@ -47,6 +47,9 @@ public sealed partial class SqliteIndex
             }
             foreach (var parent in new[] { patient, study, series })
                 SetMetadata(parent, (int)MetadataType.LastUpdate, now, transaction);
+
+            // A new instance makes its series, study and patient unstable again.
+            _connection.Execute("UPDATE Resources SET isStable = 0 WHERE internalId IN (@patient, @study, @series)", new { patient, study, series }, transaction);
             var file = instance.Dicom;
             _connection.Execute("""
                 INSERT INTO AttachedFiles(id, fileType, uuid, storedSize, uncompressedSize, compressed, uncompressedMd5)

@@ -38,7 +38,7 @@ public class ArchiveServerTests
     private DicomScriptServer Create()
     {
         var config = Path.Combine(_folder.FullName, "orthanc.json");
-        File.WriteAllText(config, """{ "DicomAet": "ARCHIVE", "DicomPort": 0, "StorageDirectory": "storage" }""");
+        File.WriteAllText(config, """{ "DicomAet": "ARCHIVE", "DicomPort": 0, "StorageDirectory": "storage", "StableAge": 1 }""");
         return DicomScriptServer.Create(ConfigurationLoader.Load(config), NullLoggerFactory.Instance, bindAddress: IPAddress.Loopback);
     }
 
@@ -107,6 +107,26 @@ public class ArchiveServerTests
         Assert.That(output, Does.Contain("Received Store Response (Error: CannotUnderstand)"));
         Assert.That(_server.Index.Statistics().Instances, Is.Zero);
         Assert.That(_server.Storage.AllUuids(), Is.Empty);
+    }
+
+    [Test]
+    public async Task StableAge_AfterTheLastInstance_StableChangesLoggedOnce()
+    {
+        Assert.That(Storescu(PydicomCorpus.FullPath("test_files/CT_small.dcm")).Exit, Is.Zero);
+        var ids = OrthancIdentifiers.FromDataset(DicomFile.Open(PydicomCorpus.FullPath("test_files/CT_small.dcm")).Dataset);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        List<Change> stable = [];
+        while (DateTime.UtcNow < deadline && stable.Count < 3)
+        {
+            await Task.Delay(200);
+            stable = [.. _server.Index.Changes(0, 100).Where(c => c.ChangeType is ChangeType.StablePatient or ChangeType.StableStudy or ChangeType.StableSeries)];
+        }
+
+        Assert.That(stable.Select(c => (c.ChangeType, c.PublicId)), Is.EquivalentTo(new[]
+        {
+            (ChangeType.StableSeries, ids.SeriesHash), (ChangeType.StableStudy, ids.StudyHash), (ChangeType.StablePatient, ids.PatientHash),
+        }));
+        Assert.That(_server.Index.IsStable(ids.StudyHash), Is.True);
     }
 
     [Test]
