@@ -46,3 +46,11 @@ public sealed record Change(long Seq, ChangeType ChangeType, ResourceLevel Resou
 
 /// <summary>Counts and sizes (/statistics).</summary>
 public sealed record IndexStatistics(long Patients, long Studies, long Series, long Instances, long TotalDiskSize, long TotalUncompressedSize);
+
+/// <summary>A resource as the finder scans it: internal ids link it to its parent.</summary>
+public sealed record IndexedResource(
+    long InternalId,
+    ResourceLevel Level,
+    string PublicId,
+    long? ParentInternalId,
+    IReadOnlyDictionary<DicomTag, string> MainTags);

@@ -36,6 +36,25 @@ public sealed partial class SqliteIndex
     }
 
     /// <summary>The DICOM file of an instance; null when the instance is unknown.</summary>
+    /// <summary>
+    /// Every resource with its parent and main tags, read in two statements: what the finder
+    /// scans. A whole-index read is fine at the sizes a scripted PACS node holds today; a finder
+    /// that pushes constraints into SQL can replace it without changing its callers.
+    /// </summary>
+    public IReadOnlyList<IndexedResource> AllResources()
+    {
+        lock (_lock)
+        {
+            var tags = _connection.Query<(long Id, long Tag, string Value)>("SELECT id, tag, value FROM MainDicomTags")
+                .GroupBy(t => t.Id)
+                .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<DicomTag, string>)g.ToDictionary(t => new DicomTag((uint)t.Tag), t => t.Value));
+            return [.. _connection.Query<(long Id, long Level, string PublicId, long? Parent)>(
+                    "SELECT internalId, resourceType, publicId, parentId FROM Resources ORDER BY internalId")
+                .Select(r => new IndexedResource(r.Id, (ResourceLevel)r.Level, r.PublicId, r.Parent,
+                    tags.TryGetValue(r.Id, out var own) ? own : new Dictionary<DicomTag, string>()))];
+        }
+    }
+
     public StoredFile? GetDicomFile(string instanceId)
     {
         lock (_lock)

@@ -72,7 +72,7 @@ public sealed partial class SqliteIndex
 
         id = _connection.ExecuteScalar<long>("INSERT INTO Resources(resourceType, publicId, parentId) VALUES (@level, @publicId, @parent) RETURNING internalId",
             new { level = (int)level, publicId, parent }, transaction);
-        foreach (var (tag, value) in instance.MainTags.GetValueOrDefault(level) ?? new Dictionary<Dicom.Data.DicomTag, string>())
+        foreach (var (tag, value) in StoredTags(instance, level))
             _connection.Execute("INSERT INTO MainDicomTags(id, tag, value) VALUES (@id, @tag, @value)", new { id, tag = (long)tag.Value, value }, transaction);
         foreach (var tag in Identifiers[level])
         {
@@ -90,6 +90,17 @@ public sealed partial class SqliteIndex
         _connection.Execute("INSERT INTO Changes(changeType, resourceType, publicId, date) VALUES (@change, @level, @publicId, @now)",
             new { change = (int)change, level = (int)level, publicId, now }, transaction);
         return id;
+    }
+
+    // As in Orthanc, a study also keeps a copy of its patient's main tags as its first instance
+    // had them: lookups below the patient level match those, since one patient ID may carry
+    // different names in different studies.
+    private static IEnumerable<KeyValuePair<Dicom.Data.DicomTag, string>> StoredTags(InstanceToIndex instance, ResourceLevel level)
+    {
+        var own = instance.MainTags.GetValueOrDefault(level) ?? new Dictionary<Dicom.Data.DicomTag, string>();
+        return level == ResourceLevel.Study && instance.MainTags.GetValueOrDefault(ResourceLevel.Patient) is { } patient
+            ? own.Concat(patient)
+            : own;
     }
 
     private void SetMetadata(long id, int type, string value, SqliteTransaction transaction) =>

@@ -101,6 +101,17 @@ public sealed class OrthancServer : IDisposable
 
     public JsonNode GetJson(string path) => JsonNode.Parse(Http.GetStringAsync(path).Result)!;
 
+    /// <summary>POSTs a JSON body and returns the JSON answer (throws on an HTTP error).</summary>
+    public JsonNode PostJson(string path, JsonNode body)
+    {
+        using var content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        var response = Http.PostAsync(path, content).Result;
+        var answer = response.Content.ReadAsStringAsync().Result;
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {answer}");
+        return JsonNode.Parse(answer)!;
+    }
+
     public void Delete(string path) => Http.DeleteAsync(path).Result.EnsureSuccessStatusCode();
 
     public void Dispose()
