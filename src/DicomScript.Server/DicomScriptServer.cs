@@ -74,7 +74,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
                 AcceptUnknownSopClasses = configuration.UnknownSopClassAccepted,
                 Association = new AssociationOptions { IdleTimeout = TimeSpan.FromSeconds(configuration.DicomScpTimeout) },
             };
-            dicom = new DicomServer(options, new HandlerSet(Echo: services, Store: services, Policy: new ModalityPolicy(configuration)),
+            dicom = new DicomServer(options, new HandlerSet(Echo: services, Store: services, Find: new FindService(index, storage, configuration), Policy: new ModalityPolicy(configuration)),
                 loggerFactory.CreateLogger("DicomScript.Network"));
         }
 

@@ -38,6 +38,36 @@ public sealed partial class DicomDataset
         return Add(new DicomElement(tag, vr, Pad(bytes, vr.PaddingByte)));
     }
 
+    /// <summary>
+    /// Adds or replaces an element from its text form, as <see cref="GetStrings"/> gives it: text
+    /// VRs as they are, binary numbers (US, SS, UL, SL, FL, FD) parsed from backslash-separated
+    /// invariant numbers. An empty text gives an empty element; other VRs are refused.
+    /// </summary>
+    public DicomDataset AddText(DicomTag tag, DicomVR vr, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (vr.IsString)
+            return AddString(tag, vr, text);
+        if (text.Length == 0)
+            return Add(new DicomElement(tag, vr, ReadOnlyMemory<byte>.Empty));
+
+        var values = text.Split('\\');
+        double Number(string v) => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (vr == DicomVR.US)
+            return AddNumbers(tag, vr, [.. values.Select(v => checked((ushort)Number(v)))], static (span, v) => BinaryPrimitives.WriteUInt16LittleEndian(span, v));
+        if (vr == DicomVR.SS)
+            return AddNumbers(tag, vr, [.. values.Select(v => checked((short)Number(v)))], static (span, v) => BinaryPrimitives.WriteInt16LittleEndian(span, v));
+        if (vr == DicomVR.UL)
+            return AddNumbers(tag, vr, [.. values.Select(v => checked((uint)Number(v)))], static (span, v) => BinaryPrimitives.WriteUInt32LittleEndian(span, v));
+        if (vr == DicomVR.SL)
+            return AddNumbers(tag, vr, [.. values.Select(v => checked((int)Number(v)))], static (span, v) => BinaryPrimitives.WriteInt32LittleEndian(span, v));
+        if (vr == DicomVR.FL)
+            return AddNumbers(tag, vr, [.. values.Select(v => (float)Number(v))], static (span, v) => BinaryPrimitives.WriteSingleLittleEndian(span, v));
+        if (vr == DicomVR.FD)
+            return AddNumbers(tag, vr, [.. values.Select(Number)], static (span, v) => BinaryPrimitives.WriteDoubleLittleEndian(span, v));
+        throw new ArgumentException($"Cannot set {vr} from text", nameof(vr));
+    }
+
     /// <summary>Adds or replaces a US element.</summary>
     public DicomDataset AddUInt16(DicomTag tag, params ushort[] values) =>
         AddNumbers(tag, DicomVR.US, values, static (span, v) => BinaryPrimitives.WriteUInt16LittleEndian(span, v));

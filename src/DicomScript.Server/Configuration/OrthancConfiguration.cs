@@ -102,6 +102,9 @@ public sealed class OrthancConfiguration
 
     public bool DicomAlwaysAllowMove => Boolean("DicomAlwaysAllowMove", false);
 
+    /// <summary>Whether C-FIND matches person names case-sensitively (other VRs always are).</summary>
+    public bool CaseSensitivePN => Boolean("CaseSensitivePN", false);
+
     public bool DicomCheckModalityHost => Boolean("DicomCheckModalityHost", false);
 
     public bool StrictAetComparison => Boolean("StrictAetComparison", false);

@@ -37,13 +37,20 @@ public sealed class ResourceFinder
         _readInstance = readInstance;
     }
 
+    /// <summary>True for a tag the index keeps at some level (anything else needs a file read).</summary>
+    public static bool IsMainTag(DicomTag tag) => AnyMainTag.Contains(tag);
+
     /// <summary>The public IDs of the matching resources of <paramref name="level"/>, oldest first.</summary>
-    public IReadOnlyList<string> Find(ResourceLevel level, DicomLookup lookup)
+    public IReadOnlyList<string> Find(ResourceLevel level, DicomLookup lookup) =>
+        [.. FindResources(level, lookup).Select(r => r.PublicId)];
+
+    /// <summary>The matching resources of <paramref name="level"/>, oldest first.</summary>
+    public IReadOnlyList<IndexedResource> FindResources(ResourceLevel level, DicomLookup lookup)
     {
         ArgumentNullException.ThrowIfNull(lookup);
         var candidates = _all.Where(r => r.Level == level);
         if (lookup.Constraints.All(c => AnyMainTag.Contains(c.Tag)))
-            return [.. candidates.Where(r => lookup.IsMatch(MainTagsUpTo(r))).Select(r => r.PublicId)];
+            return [.. candidates.Where(r => lookup.IsMatch(MainTagsUpTo(r)))];
 
         if (_readInstance is null)
             throw new InvalidOperationException("This lookup needs tags outside the index, and the finder cannot read files");
@@ -52,8 +59,7 @@ public sealed class ResourceFinder
         var deepest = mainOnly.Keys.Where(l => l > level).DefaultIfEmpty(level).Max();
         return [.. candidates
             .Where(r => Ancestry(r).All(a => Satisfies(a, mainOnly)) && HasMatchingDescendants(r, deepest, mainOnly))
-            .Where(r => SampleInstance(r) is { } sample && lookup.IsMatch(_readInstance(sample.PublicId)))
-            .Select(r => r.PublicId)];
+            .Where(r => SampleInstance(r) is { } sample && lookup.IsMatch(_readInstance(sample.PublicId)))];
     }
 
     /// <summary>The level a main tag belongs to: the query level if it has it, else the highest that does; patient tags are read from the study below the patient level.</summary>
@@ -65,9 +71,10 @@ public sealed class ResourceFinder
         return level == ResourceLevel.Patient ? ResourceLevel.Study : level;
     }
 
+    /// <summary>The main tags of a resource and its ancestors, as a lookup and a C-FIND answer see them.</summary>
     // Below the patient level, patient tags come from the study's copy only: a study whose first
     // instance had no PatientName does not inherit the one another study gave the patient.
-    private Func<DicomTag, string?> MainTagsUpTo(IndexedResource resource)
+    public Func<DicomTag, string?> MainTagsUpTo(IndexedResource resource)
     {
         var ancestry = Ancestry(resource).Where(a => a.Level != ResourceLevel.Patient || resource.Level == ResourceLevel.Patient).ToList();
         return tag => ancestry.Select(a => a.MainTags.GetValueOrDefault(tag)).FirstOrDefault(v => v is not null);
@@ -75,7 +82,7 @@ public sealed class ResourceFinder
 
     private IEnumerable<IndexedResource> Ancestry(IndexedResource resource)
     {
-        for (IndexedResource? current = resource; current is not null; current = current.ParentInternalId is { } parent ? _byId[parent] : null)
+        for (IndexedResource? current = resource; current is not null; current = Parent(current))
             yield return current;
     }
 
@@ -87,7 +94,15 @@ public sealed class ResourceFinder
         !byLevel.TryGetValue(resource.Level, out var constraints)
         || constraints.All(c => c.IsMatch(resource.MainTags.GetValueOrDefault(c.Tag)));
 
-    private IndexedResource? SampleInstance(IndexedResource resource)
+    /// <summary>The parent of a resource (null for a patient).</summary>
+    public IndexedResource? Parent(IndexedResource resource) =>
+        resource.ParentInternalId is { } parent ? _byId[parent] : null;
+
+    /// <summary>The children of a resource, oldest first.</summary>
+    public IEnumerable<IndexedResource> Children(IndexedResource resource) => _children[resource.InternalId];
+
+    /// <summary>The oldest instance below a resource (itself for an instance); null when it has none.</summary>
+    public IndexedResource? SampleInstance(IndexedResource resource)
     {
         var current = resource;
         while (current.Level != ResourceLevel.Instance)

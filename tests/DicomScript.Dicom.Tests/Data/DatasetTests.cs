@@ -92,4 +92,29 @@ public class DatasetTests
         Assert.That(item.GetString(DicomTags.PatientID), Is.EqualTo("A"));
         Assert.That(copy.GetSequence(DicomTags.OtherPatientIDsSequence)!.Items[0].Parent, Is.SameAs(copy));
     }
+
+    [TestCase("US", "512", "512")]
+    [TestCase("US", "1\\2\\3", "1\\2\\3")]
+    [TestCase("SS", "-5", "-5")]
+    [TestCase("UL", "4000000000", "4000000000")]
+    [TestCase("SL", "-70000", "-70000")]
+    [TestCase("FL", "1.5", "1.5")]
+    [TestCase("FD", "-0.25\\3", "-0.25\\3")]
+    [TestCase("US", "", "")]
+    [TestCase("LO", "A\\B", "A\\B")]
+    public void AddText_RoundTripsThroughGetStrings(string vrCode, string text, string expected)
+    {
+        Assert.That(DicomVR.TryParse(vrCode, out var vr), Is.True);
+        var dataset = new DicomDataset().AddText(DicomTags.Rows, vr, text);
+        Assert.That(string.Join('\\', dataset.GetStrings(DicomTags.Rows)), Is.EqualTo(expected));
+        Assert.That(dataset.Get(DicomTags.Rows)!.VR, Is.EqualTo(vr));
+    }
+
+    [Test]
+    public void AddText_BadNumberOrBulkVR_Refused()
+    {
+        Assert.That(() => new DicomDataset().AddText(DicomTags.Rows, DicomVR.US, "70000"), Throws.TypeOf<OverflowException>());
+        Assert.That(() => new DicomDataset().AddText(DicomTags.Rows, DicomVR.US, "abc"), Throws.TypeOf<FormatException>());
+        Assert.That(() => new DicomDataset().AddText(DicomTags.PixelData, DicomVR.OB, "1"), Throws.ArgumentException);
+    }
 }

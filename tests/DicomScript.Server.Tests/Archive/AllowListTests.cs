@@ -85,4 +85,24 @@ public class AllowListTests
         Assert.That(Echo(server, "CT"), Is.Not.Zero, "CT is known, but not at 127.0.0.1");
         Assert.That(Echo(server, "LOCAL"), Is.Zero);
     }
+
+    private static int Find(DicomScriptServer server, string callingAet) =>
+        ExternalTools.Run(ExternalTools.Require("findscu", "dcmtk"), ["-S", "-aet", callingAet, "-aec", "ARCHIVE", "-k", "QueryRetrieveLevel=STUDY",
+            "-k", "StudyInstanceUID", "127.0.0.1", server.DicomPort.ToString(CultureInfo.InvariantCulture)]).ExitCode;
+
+    [Test]
+    public async Task Find_OnlyForModalitiesAllowedToFind_UnlessAlwaysAllowed()
+    {
+        await using (var server = Start("""
+            "DicomModalities": { "viewer": ["VIEWER", "127.0.0.1", 104], "ct": { "AET": "CT", "Host": "127.0.0.1", "Port": 104, "AllowFind": false } }
+            """))
+        {
+            Assert.That(Find(server, "VIEWER"), Is.Zero, "a known modality may find by default");
+            Assert.That(Find(server, "CT"), Is.Not.Zero, "AllowFind false");
+            Assert.That(Find(server, "STRANGER"), Is.Not.Zero, "DicomAlwaysAllowFind is false by default");
+        }
+
+        await using var open = Start("\"DicomAlwaysAllowFind\": true");
+        Assert.That(Find(open, "STRANGER"), Is.Zero);
+    }
 }

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.IO;
+using DicomScript.Dicom.Json;
+using DicomScript.Network.Dimse;
+using DicomScript.Network.Scp;
+using DicomScript.Server.Configuration;
+using DicomScript.Storage.Files;
+using DicomScript.Storage.Identifiers;
+using DicomScript.Storage.Index;
+using DicomScript.Storage.Search;
+
+namespace DicomScript.Server.Services;
+
+/// <summary>
+/// C-FIND on the archive, answering as Orthanc 1.10.1 does: every non-empty key of the identifier
+/// is a constraint, every key is returned (empty when the resource has no value), plus the
+/// Query/Retrieve Level, the Retrieve AE Title and the computed keys that were asked for
+/// (NumberOf*Related*, ModalitiesInStudy, SOPClassesInStudy). Values come from the index unless a
+/// key is not a main tag; then from the file of one instance of each match. Sequences in the
+/// identifier are not answered yet.
+/// </summary>
+public sealed class FindService : ICFindHandler
+{
+    // Keys answered from the hierarchy rather than from tags; they never make a file read necessary.
+    private static readonly HashSet<DicomTag> ComputedKeys =
+    [
+        DicomTags.NumberOfPatientRelatedStudies, DicomTags.NumberOfPatientRelatedSeries, DicomTags.NumberOfPatientRelatedInstances,
+        DicomTags.NumberOfStudyRelatedSeries, DicomTags.NumberOfStudyRelatedInstances, DicomTags.NumberOfSeriesRelatedInstances,
+        DicomTags.ModalitiesInStudy, DicomTags.SOPClassesInStudy,
+    ];
+
+    private readonly SqliteIndex _index;
+    private readonly StorageArea _storage;
+    private readonly OrthancConfiguration _configuration;
+
+    public FindService(SqliteIndex index, StorageArea storage, OrthancConfiguration configuration)
+    {
+        _index = index ?? throw new ArgumentNullException(nameof(index));
+        _storage = storage ?? throw new ArgumentNullException(nameof(storage));
+        _configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
+    }
+
+    public async IAsyncEnumerable<DicomDataset> FindAsync(QueryRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var identifier = request.Identifier;
+        var levelText = identifier.GetString(DicomTags.QueryRetrieveLevel);
+        var level = ParseLevel(levelText);
+        var keys = identifier.OfType<DicomElement>()
+            .Where(e => e.Tag.Element != 0 && e.Tag != DicomTags.QueryRetrieveLevel && e.Tag != DicomTags.SpecificCharacterSet)
+            .Select(e => (e.Tag, Value: ValueOf(identifier, e)))
+            .ToList();
+
+        var (lookup, viaSeries) = BuildLookup(keys, level);
+        var finder = new ResourceFinder(_index.AllResources(), ReadInstance);
+        var matches = viaSeries
+            ? finder.FindResources(ResourceLevel.Series, lookup).Select(s => finder.Parent(s)!).DistinctBy(s => s.InternalId).ToList()
+            : finder.FindResources(level, lookup);
+        var needsFile = keys.Any(k => !ComputedKeys.Contains(k.Tag) && !ResourceFinder.IsMainTag(k.Tag));
+
+        foreach (var match in matches)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var values = needsFile && finder.SampleInstance(match) is { } sample ? ReadInstance(sample.PublicId) : finder.MainTagsUpTo(match);
+            var computed = ComputedValues(finder, match, keys.Select(k => k.Tag).ToHashSet());
+            yield return Answer(levelText!, keys.Select(k => (k.Tag, computed.GetValueOrDefault(k.Tag) ?? values(k.Tag) ?? "")));
+            await Task.Yield();
+        }
+    }
+
+    private static ResourceLevel ParseLevel(string? text) => text?.Trim().ToUpperInvariant() switch
+    {
+        "PATIENT" => ResourceLevel.Patient,
+        "STUDY" => ResourceLevel.Study,
+        "SERIES" => ResourceLevel.Series,
+        "IMAGE" or "INSTANCE" => ResourceLevel.Instance,
+        null or "" => throw new DimseStatusException(DimseStatus.UnableToProcess, "C-FIND without QueryRetrieveLevel (0008,0052)"),
+        _ => throw new DimseStatusException(DimseStatus.UnableToProcess, $"C-FIND with an unknown QueryRetrieveLevel: {text}"),
+    };
+
+    // Multi-valued numbers keep their backslashes, so a list of values stays a list constraint.
+    private static string ValueOf(DicomDataset identifier, DicomElement element) =>
+        element.VR.IsString ? identifier.GetString(element.Tag) ?? "" : string.Join('\\', identifier.GetStrings(element.Tag));
+
+    /// <summary>
+    /// The constraints of the identifier. At study level a ModalitiesInStudy value becomes a
+    /// Modality constraint on the series, whose studies are the answer (as Orthanc does it).
+    /// </summary>
+    private (DicomLookup Lookup, bool ViaSeries) BuildLookup(List<(DicomTag Tag, string Value)> keys, ResourceLevel level)
+    {
+        var lookup = new DicomLookup();
+        var viaSeries = false;
+        foreach (var (tag, value) in keys.Where(k => k.Value.Length > 0))
+        {
+            var target = tag;
+            if (tag == DicomTags.ModalitiesInStudy && level == ResourceLevel.Study)
+            {
+                target = DicomTags.Modality;
+                viaSeries = true;
+            }
+
+            try
+            {
+                lookup.AddDicomConstraint(target, value, _configuration.CaseSensitivePN);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new DimseStatusException(DimseStatus.UnableToProcess, $"C-FIND: {ex.Message}");
+            }
+        }
+
+        return (lookup, viaSeries);
+    }
+
+    private Func<DicomTag, string?> ReadInstance(string instanceId)
+    {
+        var dataset = _index.GetDicomFile(instanceId) is { } file ? DicomFile.Parse(_storage.Read(file.Uuid)).Dataset : new DicomDataset();
+        return tag => OrthancTagsConverter.ValueOf(dataset, tag);
+    }
+
+    /// <summary>The computed keys asked for at the level of <paramref name="match"/>.</summary>
+    private Dictionary<DicomTag, string> ComputedValues(ResourceFinder finder, IndexedResource match, HashSet<DicomTag> asked)
+    {
+        var values = new Dictionary<DicomTag, string>();
+        if (!asked.Overlaps(ComputedKeys))
+            return values;
+
+        List<IndexedResource> Below(IEnumerable<IndexedResource> parents) => [.. parents.SelectMany(finder.Children)];
+        void Count(DicomTag tag, int count)
+        {
+            if (asked.Contains(tag))
+                values[tag] = count.ToString(CultureInfo.InvariantCulture);
+        }
+
+        switch (match.Level)
+        {
+            case ResourceLevel.Patient:
+                var studies = Below([match]);
+                var patientSeries = Below(studies);
+                Count(DicomTags.NumberOfPatientRelatedStudies, studies.Count);
+                Count(DicomTags.NumberOfPatientRelatedSeries, patientSeries.Count);
+                Count(DicomTags.NumberOfPatientRelatedInstances, Below(patientSeries).Count);
+                break;
+            case ResourceLevel.Study:
+                var series = Below([match]);
+                var instances = Below(series);
+                Count(DicomTags.NumberOfStudyRelatedSeries, series.Count);
+                Count(DicomTags.NumberOfStudyRelatedInstances, instances.Count);
+                if (asked.Contains(DicomTags.ModalitiesInStudy))
+                    values[DicomTags.ModalitiesInStudy] = JoinDistinct(series.Select(s => s.MainTags.GetValueOrDefault(DicomTags.Modality)));
+                if (asked.Contains(DicomTags.SOPClassesInStudy))
+                    values[DicomTags.SOPClassesInStudy] = JoinDistinct(instances.Select(i => _index.Get(i.PublicId)?.Metadata.GetValueOrDefault((int)MetadataType.SopClassUid)));
+                break;
+            case ResourceLevel.Series:
+                Count(DicomTags.NumberOfSeriesRelatedInstances, Below([match]).Count);
+                break;
+        }
+
+        return values;
+    }
+
+    // Distinct values sorted ordinally, as a multi-valued DICOM string.
+    private static string JoinDistinct(IEnumerable<string?> values) =>
+        string.Join('\\', values.OfType<string>().Distinct().Order(StringComparer.Ordinal));
+
+    /// <summary>
+    /// One answer: Latin-1 (Orthanc's default encoding) when every value fits, else UTF-8 rather
+    /// than losing characters. A value that does not fit its VR (text in a US key) is answered empty.
+    /// </summary>
+    private DicomDataset Answer(string level, IEnumerable<(DicomTag Tag, string Value)> keys)
+    {
+        var answer = new DicomDataset();
+        var list = keys.ToList();
+        var latin1 = list.All(k => k.Value.All(c => c <= '\u00FF'));
+        answer.AddString(DicomTags.SpecificCharacterSet, DicomVR.CS, latin1 ? "ISO_IR 100" : "ISO_IR 192");
+        answer.AddString(DicomTags.QueryRetrieveLevel, DicomVR.CS, level);
+        answer.AddString(DicomTags.RetrieveAETitle, DicomVR.AE, _configuration.DicomAet);
+        foreach (var (tag, value) in list)
+        {
+            var vr = DicomDictionary.Find(tag)?.DefaultVR ?? DicomVR.UN;
+            try
+            {
+                answer.AddText(tag, vr, value);
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+            {
+                answer.Add(new DicomElement(tag, vr, ReadOnlyMemory<byte>.Empty)); // not representable as asked: answered empty
+            }
+        }
+
+        return answer;
+    }
+}
