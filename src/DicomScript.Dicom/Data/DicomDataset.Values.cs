@@ -54,11 +54,11 @@ public sealed partial class DicomDataset
         var values = text.Split('\\');
         double Number(string v) => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture);
         if (vr == DicomVR.US)
-            return AddNumbers(tag, vr, [.. values.Select(v => checked((ushort)Number(v)))], static (span, v) => BinaryPrimitives.WriteUInt16LittleEndian(span, v));
+            return AddUInt16(tag, [.. values.Select(v => checked((ushort)Number(v)))]);
         if (vr == DicomVR.SS)
             return AddNumbers(tag, vr, [.. values.Select(v => checked((short)Number(v)))], static (span, v) => BinaryPrimitives.WriteInt16LittleEndian(span, v));
         if (vr == DicomVR.UL)
-            return AddNumbers(tag, vr, [.. values.Select(v => checked((uint)Number(v)))], static (span, v) => BinaryPrimitives.WriteUInt32LittleEndian(span, v));
+            return AddUInt32(tag, [.. values.Select(v => checked((uint)Number(v)))]);
         if (vr == DicomVR.SL)
             return AddNumbers(tag, vr, [.. values.Select(v => checked((int)Number(v)))], static (span, v) => BinaryPrimitives.WriteInt32LittleEndian(span, v));
         if (vr == DicomVR.FL)

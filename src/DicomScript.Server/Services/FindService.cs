@@ -60,14 +60,15 @@ public sealed class FindService : ICFindHandler
             ? finder.FindResources(ResourceLevel.Series, lookup).Select(s => finder.Parent(s)!).DistinctBy(s => s.InternalId).ToList()
             : finder.FindResources(level, lookup);
         var needsFile = keys.Any(k => !ComputedKeys.Contains(k.Tag) && !ResourceFinder.IsMainTag(k.Tag));
+        var asked = keys.Select(k => k.Tag).ToHashSet();
 
         foreach (var match in matches)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var values = needsFile && finder.SampleInstance(match) is { } sample ? ReadInstance(sample.PublicId) : finder.MainTagsUpTo(match);
-            var computed = ComputedValues(finder, match, keys.Select(k => k.Tag).ToHashSet());
+            var computed = ComputedValues(finder, match, asked);
             yield return Answer(levelText!, keys.Select(k => (k.Tag, computed.GetValueOrDefault(k.Tag) ?? values(k.Tag) ?? "")));
-            await Task.Yield();
+            await Task.Yield(); // the matching is synchronous; let a long answer list share the thread pool
         }
     }
 

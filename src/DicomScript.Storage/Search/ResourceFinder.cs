@@ -71,9 +71,11 @@ public sealed class ResourceFinder
         return level == ResourceLevel.Patient ? ResourceLevel.Study : level;
     }
 
-    /// <summary>The main tags of a resource and its ancestors, as a lookup and a C-FIND answer see them.</summary>
-    // Below the patient level, patient tags come from the study's copy only: a study whose first
-    // instance had no PatientName does not inherit the one another study gave the patient.
+    /// <summary>
+    /// The main tags of a resource and its ancestors, as a lookup and a C-FIND answer see them.
+    /// Below the patient level, patient tags come from the study's copy only: a study whose first
+    /// instance had no PatientName does not inherit the one another study gave the patient.
+    /// </summary>
     public Func<DicomTag, string?> MainTagsUpTo(IndexedResource resource)
     {
         var ancestry = Ancestry(resource).Where(a => a.Level != ResourceLevel.Patient || resource.Level == ResourceLevel.Patient).ToList();
