@@ -102,6 +102,12 @@ public sealed class OrthancConfiguration
 
     public bool DicomAlwaysAllowMove => Boolean("DicomAlwaysAllowMove", false);
 
+    /// <summary>The most patients, studies or series a C-FIND answers (0: no limit).</summary>
+    public int LimitFindResults => Integer("LimitFindResults", 0);
+
+    /// <summary>The most instances a C-FIND answers (0: no limit).</summary>
+    public int LimitFindInstances => Integer("LimitFindInstances", 0);
+
     /// <summary>Whether C-FIND matches person names case-sensitively (other VRs always are).</summary>
     public bool CaseSensitivePN => Boolean("CaseSensitivePN", false);
 

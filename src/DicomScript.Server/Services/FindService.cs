@@ -19,8 +19,8 @@ namespace DicomScript.Server.Services;
 /// is a constraint, every key is returned (empty when the resource has no value), plus the
 /// Query/Retrieve Level, the Retrieve AE Title and the computed keys that were asked for
 /// (NumberOf*Related*, ModalitiesInStudy, SOPClassesInStudy). Values come from the index unless a
-/// key is not a main tag; then from the file of one instance of each match. Sequences in the
-/// identifier are not answered yet.
+/// key is not a main tag; then from the file of one instance of each match. LimitFindResults and
+/// LimitFindInstances cut the list. Sequences in the identifier are not answered yet.
 /// </summary>
 public sealed class FindService : ICFindHandler
 {
@@ -62,9 +62,14 @@ public sealed class FindService : ICFindHandler
         var needsFile = keys.Any(k => !ComputedKeys.Contains(k.Tag) && !ResourceFinder.IsMainTag(k.Tag));
         var asked = keys.Select(k => k.Tag).ToHashSet();
 
+        // Past the limit, Orthanc stops with the final status Cancel: the SCU sees the list is partial.
+        var limit = level == ResourceLevel.Instance ? _configuration.LimitFindInstances : _configuration.LimitFindResults;
+        var answered = 0;
         foreach (var match in matches)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (limit > 0 && answered++ == limit)
+                throw new DimseStatusException(DimseStatus.Cancel, $"C-FIND: more than {limit} matches, the answer is partial");
             var values = needsFile && finder.SampleInstance(match) is { } sample ? ReadInstance(sample.PublicId) : finder.MainTagsUpTo(match);
             var computed = ComputedValues(finder, match, asked);
             yield return Answer(levelText!, keys.Select(k => (k.Tag, computed.GetValueOrDefault(k.Tag) ?? values(k.Tag) ?? "")));

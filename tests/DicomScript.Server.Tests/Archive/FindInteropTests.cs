@@ -125,6 +125,55 @@ public class FindInteropTests
         Assert.That(answer.GetString(DicomTags.PatientName), Does.Match("[^\\u0000-\\u00FF]"), "the name really has characters Latin-1 lacks");
     }
 
+    [TestCase("QueryRetrieveLevel=STUDY", "StudyInstanceUID")]
+    [TestCase("QueryRetrieveLevel=IMAGE", "SOPInstanceUID")]
+    public async Task CFind_PastTheLimit_PartialListAndFinalStatusAsOrthanc(params string[] keys)
+    {
+        var findscu = ExternalTools.Require("findscu", "dcmtk");
+        ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");
+        PydicomCorpus.Require();
+        var port = ExternalTools.FreeLoopbackPort();
+        using var orthanc = OrthancServer.Start(new JsonObject
+        {
+            ["DicomServerEnabled"] = true, ["DicomPort"] = port, ["DicomAet"] = "ORTHANC", ["DicomAlwaysAllowFind"] = true,
+            ["LimitFindResults"] = 3, ["LimitFindInstances"] = 3,
+        });
+        var folder = Directory.CreateTempSubdirectory("find-limit-");
+        try
+        {
+            var config = Path.Combine(folder.FullName, "orthanc.json");
+            File.WriteAllText(config, """{ "DicomAet": "ORTHANC", "DicomPort": 0, "StorageDirectory": "storage", "DicomAlwaysAllowFind": true, "LimitFindResults": 3, "LimitFindInstances": 3 }""");
+            await using var ours = DicomScriptServer.Create(ConfigurationLoader.Load(config), NullLoggerFactory.Instance, bindAddress: IPAddress.Loopback);
+            ours.Start();
+            foreach (var file in new[] { "test_files/CT_small.dcm", "test_files/MR_small.dcm", "test_files/rtdose.dcm", "test_files/JPEG2000.dcm", "test_files/rtplan.dcm" })
+            {
+                var bytes = File.ReadAllBytes(PydicomCorpus.FullPath(file));
+                Assert.That(orthanc.Upload(bytes).Id, Is.Not.Null, file);
+                await ours.Ingest.IngestAsync(bytes, InstanceOrigin.Lua, CancellationToken.None);
+            }
+
+            ExternalTools.WaitUntilListening(port, TimeSpan.FromSeconds(10));
+            var (expectedCount, expectedFinal) = FindVerbose(findscu, port, keys);
+            var (count, final) = FindVerbose(findscu, ours.DicomPort, keys);
+            Assert.That(expectedCount, Is.EqualTo(3), "Orthanc applies the limit");
+            Assert.That((count, final), Is.EqualTo((expectedCount, expectedFinal)));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    // The number of answers and dcmtk's line for the final response.
+    private static (int Count, string Final) FindVerbose(string findscu, int port, string[] keys)
+    {
+        var (_, output, error) = ExternalTools.Run(findscu, ["-v", "-S", "-aec", "ORTHANC", .. keys.SelectMany(k => new[] { "-k", k }),
+            "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]);
+        var lines = (output + error).Split('\n');
+        return (lines.Count(l => l.Contains("Find Response:", StringComparison.Ordinal) && l.Contains("(Pending)", StringComparison.Ordinal)),
+            lines.FirstOrDefault(l => l.Contains("Received Final Find Response", StringComparison.Ordinal))?.Trim() ?? "(none)");
+    }
+
     // Each answer as the "tag VR [value]" lines of its elements. Orthanc answers in Latin-1 and
     // drops every character Latin-1 lacks; we answer in UTF-8 then (see the README), so the
     // comparison drops those characters from our values too. The character set itself is left out.
