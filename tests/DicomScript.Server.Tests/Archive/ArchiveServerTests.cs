@@ -35,10 +35,10 @@ public class ArchiveServerTests
         _folder.Delete(recursive: true);
     }
 
-    private DicomScriptServer Create()
+    private DicomScriptServer Create(int stableAge = 1)
     {
         var config = Path.Combine(_folder.FullName, "orthanc.json");
-        File.WriteAllText(config, """{ "DicomAet": "ARCHIVE", "DicomPort": 0, "StorageDirectory": "storage", "StableAge": 1 }""");
+        File.WriteAllText(config, $$"""{ "DicomAet": "ARCHIVE", "DicomPort": 0, "StorageDirectory": "storage", "StableAge": {{stableAge}} }""");
         return DicomScriptServer.Create(ConfigurationLoader.Load(config), NullLoggerFactory.Instance, bindAddress: IPAddress.Loopback);
     }
 
@@ -113,20 +113,58 @@ public class ArchiveServerTests
     public async Task StableAge_AfterTheLastInstance_StableChangesLoggedOnce()
     {
         Assert.That(Storescu(PydicomCorpus.FullPath("test_files/CT_small.dcm")).Exit, Is.Zero);
-        var ids = OrthancIdentifiers.FromDataset(DicomFile.Open(PydicomCorpus.FullPath("test_files/CT_small.dcm")).Dataset);
+        var ids = IdsOf("test_files/CT_small.dcm");
+
+        var stable = await WaitForStableChanges(_server, 3);
+
+        Assert.That(stable, Is.EquivalentTo(StableChangesOf(ids)));
+        Assert.That(_server.Index.IsStable(ids.StudyHash), Is.True);
+    }
+
+    [Test]
+    public async Task Restart_StableOnceEach_PendingOnesAnnouncedAfterRestart()
+    {
+        // A StableAge of 3 s leaves ample time to stop the server before the MR instance is stable.
+        await _server.DisposeAsync();
+        _server = Create(stableAge: 3);
+        _server.Start();
+        Assert.That(Storescu(PydicomCorpus.FullPath("test_files/CT_small.dcm")).Exit, Is.Zero);
+        await WaitForStableChanges(_server, 3);
+        // Stored, then stopped before StableAge passes: not stable yet when the server stops.
+        Assert.That(Storescu(PydicomCorpus.FullPath("test_files/MR_small.dcm")).Exit, Is.Zero);
+        await _server.StopAsync();
+        Assert.That(_server.Index.Changes(0, 100).Count(c => c.ChangeType is ChangeType.StableSeries), Is.EqualTo(1), "MR was not stable before the stop");
+
+        await using var restarted = Create(stableAge: 3);
+        restarted.Start();
+        var stable = await WaitForStableChanges(restarted, 6);
+        await Task.Delay(3500); // more than StableAge: time for a duplicate to appear
+
+        Assert.That(StableChanges(restarted), Is.EquivalentTo(StableChangesOf(IdsOf("test_files/CT_small.dcm")).Concat(StableChangesOf(IdsOf("test_files/MR_small.dcm")))));
+        Assert.That(stable, Has.Count.EqualTo(6));
+    }
+
+    private static OrthancIdentifiers IdsOf(string file) => OrthancIdentifiers.FromDataset(DicomFile.Open(PydicomCorpus.FullPath(file)).Dataset);
+
+    private static (ChangeType, string)[] StableChangesOf(OrthancIdentifiers ids) =>
+        [(ChangeType.StableSeries, ids.SeriesHash), (ChangeType.StableStudy, ids.StudyHash), (ChangeType.StablePatient, ids.PatientHash)];
+
+    private static List<(ChangeType, string)> StableChanges(DicomScriptServer server) =>
+        [.. server.Index.Changes(0, 1000).Where(c => c.ChangeType is ChangeType.StablePatient or ChangeType.StableStudy or ChangeType.StableSeries)
+            .Select(c => (c.ChangeType, c.PublicId))];
+
+    // Polls the change log (bounded: 10 s) until it holds at least `count` stable changes.
+    private static async Task<List<(ChangeType, string)>> WaitForStableChanges(DicomScriptServer server, int count)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        List<Change> stable = [];
-        while (DateTime.UtcNow < deadline && stable.Count < 3)
+        var stable = StableChanges(server);
+        while (DateTime.UtcNow < deadline && stable.Count < count)
         {
             await Task.Delay(200);
-            stable = [.. _server.Index.Changes(0, 100).Where(c => c.ChangeType is ChangeType.StablePatient or ChangeType.StableStudy or ChangeType.StableSeries)];
+            stable = StableChanges(server);
         }
 
-        Assert.That(stable.Select(c => (c.ChangeType, c.PublicId)), Is.EquivalentTo(new[]
-        {
-            (ChangeType.StableSeries, ids.SeriesHash), (ChangeType.StableStudy, ids.StudyHash), (ChangeType.StablePatient, ids.PatientHash),
-        }));
-        Assert.That(_server.Index.IsStable(ids.StudyHash), Is.True);
+        return stable;
     }
 
     [Test]
