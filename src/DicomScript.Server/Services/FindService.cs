@@ -20,7 +20,8 @@ namespace DicomScript.Server.Services;
 /// Query/Retrieve Level, the Retrieve AE Title and the computed keys that were asked for
 /// (NumberOf*Related*, ModalitiesInStudy, SOPClassesInStudy). Values come from the index unless a
 /// key is not a main tag; then from the file of one instance of each match. LimitFindResults and
-/// LimitFindInstances cut the list. Sequences in the identifier are not answered yet.
+/// LimitFindInstances cut the list. A sequence in the identifier is answered with the sample file's
+/// copy of it, when it has one.
 /// </summary>
 public sealed class FindService : ICFindHandler
 {
@@ -59,7 +60,9 @@ public sealed class FindService : ICFindHandler
         var matches = viaSeries
             ? finder.FindResources(ResourceLevel.Series, lookup).Select(s => finder.Parent(s)!).DistinctBy(s => s.InternalId).ToList()
             : finder.FindResources(level, lookup);
-        var needsFile = keys.Any(k => !ComputedKeys.Contains(k.Tag) && !ResourceFinder.IsMainTag(k.Tag));
+        // Sequence keys are never constraints; their content is copied from the sample file.
+        var sequences = identifier.OfType<DicomSequence>().Select(s => s.Tag).ToList();
+        var needsFile = sequences.Count > 0 || keys.Any(k => !ComputedKeys.Contains(k.Tag) && !ResourceFinder.IsMainTag(k.Tag));
         var asked = keys.Select(k => k.Tag).ToHashSet();
 
         // Past the limit, Orthanc stops with the final status Cancel: the SCU sees the list is partial.
@@ -70,9 +73,17 @@ public sealed class FindService : ICFindHandler
             cancellationToken.ThrowIfCancellationRequested();
             if (limit > 0 && answered++ == limit)
                 throw new DimseStatusException(DimseStatus.Cancel, $"C-FIND: more than {limit} matches, the answer is partial");
-            var values = needsFile && finder.SampleInstance(match) is { } sample ? ReadInstance(sample.PublicId) : finder.MainTagsUpTo(match);
+            var file = needsFile && finder.SampleInstance(match) is { } sample ? ReadDataset(sample.PublicId) : null;
+            var values = file is not null ? ValuesOf(file) : finder.MainTagsUpTo(match);
             var computed = ComputedValues(finder, match, asked);
-            yield return Answer(levelText!, keys.Select(k => (k.Tag, computed.GetValueOrDefault(k.Tag) ?? values(k.Tag) ?? "")));
+            var answer = Answer(levelText!, keys.Select(k => (k.Tag, computed.GetValueOrDefault(k.Tag) ?? values(k.Tag) ?? "")));
+            foreach (var tag in sequences)
+            {
+                if (file?.Get(tag) is DicomSequence sequence)
+                    AddReencoded(sequence, answer);
+            }
+
+            yield return answer;
             await Task.Yield(); // the matching is synchronous; let a long answer list share the thread pool
         }
     }
@@ -121,10 +132,42 @@ public sealed class FindService : ICFindHandler
         return (lookup, viaSeries);
     }
 
-    private Func<DicomTag, string?> ReadInstance(string instanceId)
+    private Func<DicomTag, string?> ReadInstance(string instanceId) => ValuesOf(ReadDataset(instanceId));
+
+    private DicomDataset ReadDataset(string instanceId) =>
+        _index.GetDicomFile(instanceId) is { } file ? DicomFile.Parse(_storage.Read(file.Uuid)).Dataset : new DicomDataset();
+
+    private static Func<DicomTag, string?> ValuesOf(DicomDataset dataset) => tag => OrthancTagsConverter.ValueOf(dataset, tag);
+
+    /// <summary>
+    /// Adds to <paramref name="target"/> a copy of a sequence whose text is decoded with the file's
+    /// character set and re-encoded with the answer's (the file may use another); other elements
+    /// are shared.
+    /// </summary>
+    private static void AddReencoded(DicomSequence source, DicomDataset target)
     {
-        var dataset = _index.GetDicomFile(instanceId) is { } file ? DicomFile.Parse(_storage.Read(file.Uuid)).Dataset : new DicomDataset();
-        return tag => OrthancTagsConverter.ValueOf(dataset, tag);
+        var copy = new DicomSequence(source.Tag);
+        target.Add(copy); // from here on, items inherit the answer's character set
+        foreach (var item in source.Items)
+        {
+            var itemCopy = new DicomDataset();
+            copy.Items.Add(itemCopy);
+            foreach (var element in item.Where(e => e.Tag != DicomTags.SpecificCharacterSet))
+            {
+                switch (element)
+                {
+                    case DicomSequence nested:
+                        AddReencoded(nested, itemCopy);
+                        break;
+                    case DicomElement text when text.VR.IsCharacterSetSensitive:
+                        itemCopy.AddString(text.Tag, text.VR, item.GetString(text.Tag) ?? "");
+                        break;
+                    default:
+                        itemCopy.Add(element);
+                        break;
+                }
+            }
+        }
     }
 
     /// <summary>The computed keys asked for at the level of <paramref name="match"/>.</summary>

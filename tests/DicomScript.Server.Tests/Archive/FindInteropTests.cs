@@ -76,6 +76,8 @@ public class FindInteropTests
             ["-S", "QueryRetrieveLevel=SERIES", "SeriesInstanceUID", "Modality=C*", "BodyPartExamined", "Manufacturer"],
             ["-S", "QueryRetrieveLevel=IMAGE", "SOPInstanceUID", "InstanceNumber", "SeriesInstanceUID", "PatientID", "Modality=US"],
             ["-S", "QueryRetrieveLevel=IMAGE", "SOPInstanceUID", "SOPClassUID=1.2.840.10008.5.1.4.1.1.4", "ImageType", "Rows"],
+            ["-P", "QueryRetrieveLevel=PATIENT", "PatientID", "OtherPatientIDsSequence"],
+            ["-S", "QueryRetrieveLevel=IMAGE", "SOPInstanceUID", "Modality=RTPLAN", "FractionGroupSequence", "PatientSetupSequence"],
         ];
         foreach (var row in table)
             yield return new TestCaseData((object)row).SetName("C-FIND " + string.Join(' ', row.Skip(1)));
@@ -197,9 +199,11 @@ public class FindInteropTests
     }
 
     private static string Describe(DicomDataset answer) =>
-        string.Join("\n", answer.OfType<DicomElement>()
-            .Where(e => e.Tag != DicomTags.SpecificCharacterSet)
-            .Select(e => $"{e.Tag} {e.VR} [{InLatin1(string.Join('\\', answer.GetStrings(e.Tag)))}]"));
+        string.Join("\n", answer.Where(e => e.Tag != DicomTags.SpecificCharacterSet).Select(e => e switch
+        {
+            DicomSequence sequence => $"{e.Tag} SQ {{{string.Join(" | ", sequence.Items.Select(Describe))}}}",
+            _ => $"{e.Tag} {e.VR} [{InLatin1(string.Join('\\', answer.GetStrings(e.Tag)))}]",
+        }));
 
     private static string InLatin1(string value) => new([.. value.Where(c => c <= '\u00FF')]);
 }
