@@ -134,8 +134,18 @@ public sealed class FindService : ICFindHandler
 
     private Func<DicomTag, string?> ReadInstance(string instanceId) => ValuesOf(ReadDataset(instanceId));
 
-    private DicomDataset ReadDataset(string instanceId) =>
-        _index.GetDicomFile(instanceId) is { } file ? DicomFile.Parse(_storage.Read(file.Uuid)).Dataset : new DicomDataset();
+    // A stored file that cannot be read fails this C-FIND with a status that says so, not the association.
+    private DicomDataset ReadDataset(string instanceId)
+    {
+        try
+        {
+            return _index.GetDicomFile(instanceId) is { } file ? DicomFile.Parse(_storage.Read(file.Uuid)).Dataset : new DicomDataset();
+        }
+        catch (Exception ex) when (ex is IOException or DicomFormatException)
+        {
+            throw new DimseStatusException(DimseStatus.UnableToProcess, $"C-FIND: cannot read the stored file of instance {instanceId}: {ex.Message}");
+        }
+    }
 
     private static Func<DicomTag, string?> ValuesOf(DicomDataset dataset) => tag => OrthancTagsConverter.ValueOf(dataset, tag);
 

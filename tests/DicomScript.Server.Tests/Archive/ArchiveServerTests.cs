@@ -38,7 +38,7 @@ public class ArchiveServerTests
     private DicomScriptServer Create(int stableAge = 1)
     {
         var config = Path.Combine(_folder.FullName, "orthanc.json");
-        File.WriteAllText(config, $$"""{ "DicomAet": "ARCHIVE", "DicomPort": 0, "StorageDirectory": "storage", "StableAge": {{stableAge}} }""");
+        File.WriteAllText(config, $$"""{ "DicomAet": "ARCHIVE", "DicomPort": 0, "StorageDirectory": "storage", "StableAge": {{stableAge}}, "DicomAlwaysAllowFind": true }""");
         return DicomScriptServer.Create(ConfigurationLoader.Load(config), NullLoggerFactory.Instance, bindAddress: IPAddress.Loopback);
     }
 
@@ -142,6 +142,24 @@ public class ArchiveServerTests
 
         Assert.That(StableChanges(restarted), Is.EquivalentTo(StableChangesOf(IdsOf("test_files/CT_small.dcm")).Concat(StableChangesOf(IdsOf("test_files/MR_small.dcm")))));
         Assert.That(stable, Has.Count.EqualTo(6));
+    }
+
+    [Test]
+    public void CFind_StoredFileDamaged_UnableToProcessButIndexAnswersStillWork()
+    {
+        var findscu = ExternalTools.Require("findscu", "dcmtk");
+        Assert.That(Storescu(PydicomCorpus.FullPath("test_files/CT_small.dcm")).Exit, Is.Zero);
+        var ids = IdsOf("test_files/CT_small.dcm");
+        File.WriteAllBytes(_server.Storage.PathOf(_server.Index.GetDicomFile(ids.InstanceHash)!.Uuid), [1, 2, 3]);
+
+        string Find(params string[] keys) => string.Concat(ExternalTools.Run(findscu, ["-v", "-S", "-aet", "VIEWER", "-aec", "ARCHIVE",
+            .. keys.SelectMany(k => new[] { "-k", k }), "127.0.0.1", _server.DicomPort.ToString(CultureInfo.InvariantCulture)]) is var r ? r.Output + r.Error : "");
+
+        Assert.That(Find("QueryRetrieveLevel=IMAGE", "SOPInstanceUID", "Rows"), Does.Contain("Received Final Find Response (Failed: UnableToProcess)"),
+            "Rows is not in the index: the damaged file is needed");
+        var fromIndex = Find("QueryRetrieveLevel=IMAGE", "SOPInstanceUID");
+        Assert.That(fromIndex, Does.Contain("Received Final Find Response (Success)"));
+        Assert.That(fromIndex, Does.Contain(DicomFile.Open(PydicomCorpus.FullPath("test_files/CT_small.dcm")).Dataset.GetString(DicomTags.SOPInstanceUID)));
     }
 
     private static OrthancIdentifiers IdsOf(string file) => OrthancIdentifiers.FromDataset(DicomFile.Open(PydicomCorpus.FullPath(file)).Dataset);
