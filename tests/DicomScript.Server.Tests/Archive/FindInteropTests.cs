@@ -21,44 +21,23 @@ namespace DicomScript.Server.Tests.Archive;
 [NonParallelizable]
 public class FindInteropTests
 {
-    private DirectoryInfo? _folder;
-    private DicomScriptServer? _ours;
-    private OrthancServer? _orthanc;
-    private int _orthancDicomPort;
+    private ArchivePair? _pair;
 
     [OneTimeSetUp]
     public async Task StoreCorpusInBoth()
     {
         if (ExternalTools.Find("/usr/sbin/Orthanc") is null || ExternalTools.Find("findscu") is null || !Directory.Exists(PydicomCorpus.TestFiles))
             return;
-        _orthancDicomPort = ExternalTools.FreeLoopbackPort();
-        _orthanc = OrthancServer.Start(new JsonObject
-        {
-            ["DicomServerEnabled"] = true, ["DicomPort"] = _orthancDicomPort, ["DicomAet"] = "ORTHANC", ["DicomAlwaysAllowFind"] = true,
-        });
-        _folder = Directory.CreateTempSubdirectory("find-");
-        var config = Path.Combine(_folder.FullName, "orthanc.json");
-        File.WriteAllText(config, """{ "DicomAet": "ORTHANC", "DicomPort": 0, "StorageDirectory": "storage", "DicomAlwaysAllowFind": true }""");
-        _ours = DicomScriptServer.Create(ConfigurationLoader.Load(config), NullLoggerFactory.Instance, bindAddress: IPAddress.Loopback);
-        _ours.Start();
+        _pair = ArchivePair.Start([]);
         // Files whose text Orthanc garbles (a documented deviation) would differ by design.
-        foreach (var file in DicomScript.Dicom.Tests.Corpus.CorpusReadTests.ValidFiles().Where(f => OrthancDeviations.GarbledText(f).Length == 0))
-        {
-            var bytes = File.ReadAllBytes(PydicomCorpus.FullPath(file));
-            if (_orthanc.Upload(bytes).Id is not null)
-                await _ours.Ingest.IngestAsync(bytes, InstanceOrigin.Lua, CancellationToken.None);
-        }
-
-        ExternalTools.WaitUntilListening(_orthancDicomPort, TimeSpan.FromSeconds(10));
+        await _pair.StoreAsync(DicomScript.Dicom.Tests.Corpus.CorpusReadTests.ValidFiles().Where(f => OrthancDeviations.GarbledText(f).Length == 0));
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
-        if (_ours is not null)
-            await _ours.DisposeAsync();
-        _orthanc?.Dispose();
-        _folder?.Delete(recursive: true);
+        if (_pair is not null)
+            await _pair.DisposeAsync();
     }
 
     public static IEnumerable<TestCaseData> Queries()
@@ -90,8 +69,8 @@ public class FindInteropTests
         ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");
         PydicomCorpus.Require();
 
-        var expected = Find(findscu, _orthancDicomPort, query).Select(Describe).ToList();
-        var ours = Find(findscu, _ours!.DicomPort, query).Select(Describe).ToList();
+        var expected = Find(findscu, _pair!.OrthancDicomPort, query).Select(Describe).ToList();
+        var ours = Find(findscu, _pair!.Ours.DicomPort, query).Select(Describe).ToList();
 
         Assert.That(expected, Is.Not.Empty, "the query should find something in the corpus");
         Assert.That(ours, Is.EquivalentTo(expected));
@@ -104,7 +83,8 @@ public class FindInteropTests
     {
         var findscu = ExternalTools.Require("findscu", "dcmtk");
         ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");
-        foreach (var port in new[] { _orthancDicomPort, _ours!.DicomPort })
+        PydicomCorpus.Require();
+        foreach (var port in new[] { _pair!.OrthancDicomPort, _pair!.Ours.DicomPort })
         {
             var (exit, output, error) = ExternalTools.Run(findscu, ["-v", "-S", "-aec", "ORTHANC", .. keys.SelectMany(k => new[] { "-k", k }),
                 "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]);
@@ -116,11 +96,12 @@ public class FindInteropTests
     public void CFind_NameOutsideLatin1_AnsweredWholeInUtf8()
     {
         var findscu = ExternalTools.Require("findscu", "dcmtk");
+        ExternalTools.Require("/usr/sbin/Orthanc", "orthanc"); // the fixture's corpus is what Orthanc accepts
         PydicomCorpus.Require();
         var stored = DicomFile.Open(PydicomCorpus.FullPath("charset_files/chrI2.dcm")).Dataset;
         var patientId = stored.GetString(DicomTags.PatientID)!;
 
-        var answer = Find(findscu, _ours!.DicomPort, ["-P", "QueryRetrieveLevel=PATIENT", "PatientName", $"PatientID={patientId}"]).Single();
+        var answer = Find(findscu, _pair!.Ours.DicomPort, ["-P", "QueryRetrieveLevel=PATIENT", "PatientName", $"PatientID={patientId}"]).Single();
 
         Assert.That(answer.GetString(DicomTags.SpecificCharacterSet), Is.EqualTo("ISO_IR 192"));
         Assert.That(answer.GetString(DicomTags.PatientName), Is.EqualTo(stored.GetString(DicomTags.PatientName)));
@@ -134,36 +115,14 @@ public class FindInteropTests
         var findscu = ExternalTools.Require("findscu", "dcmtk");
         ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");
         PydicomCorpus.Require();
-        var port = ExternalTools.FreeLoopbackPort();
-        using var orthanc = OrthancServer.Start(new JsonObject
-        {
-            ["DicomServerEnabled"] = true, ["DicomPort"] = port, ["DicomAet"] = "ORTHANC", ["DicomAlwaysAllowFind"] = true,
-            ["LimitFindResults"] = 3, ["LimitFindInstances"] = 3,
-        });
-        var folder = Directory.CreateTempSubdirectory("find-limit-");
-        try
-        {
-            var config = Path.Combine(folder.FullName, "orthanc.json");
-            File.WriteAllText(config, """{ "DicomAet": "ORTHANC", "DicomPort": 0, "StorageDirectory": "storage", "DicomAlwaysAllowFind": true, "LimitFindResults": 3, "LimitFindInstances": 3 }""");
-            await using var ours = DicomScriptServer.Create(ConfigurationLoader.Load(config), NullLoggerFactory.Instance, bindAddress: IPAddress.Loopback);
-            ours.Start();
-            foreach (var file in new[] { "test_files/CT_small.dcm", "test_files/MR_small.dcm", "test_files/rtdose.dcm", "test_files/JPEG2000.dcm", "test_files/rtplan.dcm" })
-            {
-                var bytes = File.ReadAllBytes(PydicomCorpus.FullPath(file));
-                Assert.That(orthanc.Upload(bytes).Id, Is.Not.Null, file);
-                await ours.Ingest.IngestAsync(bytes, InstanceOrigin.Lua, CancellationToken.None);
-            }
+        await using var pair = ArchivePair.Start(new JsonObject { ["LimitFindResults"] = 3, ["LimitFindInstances"] = 3 });
+        string[] files = ["test_files/CT_small.dcm", "test_files/MR_small.dcm", "test_files/rtdose.dcm", "test_files/JPEG2000.dcm", "test_files/rtplan.dcm"];
+        Assert.That(await pair.StoreAsync(files), Is.EqualTo(files.Length));
 
-            ExternalTools.WaitUntilListening(port, TimeSpan.FromSeconds(10));
-            var (expectedCount, expectedFinal) = FindVerbose(findscu, port, keys);
-            var (count, final) = FindVerbose(findscu, ours.DicomPort, keys);
-            Assert.That(expectedCount, Is.EqualTo(3), "Orthanc applies the limit");
-            Assert.That((count, final), Is.EqualTo((expectedCount, expectedFinal)));
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        var (expectedCount, expectedFinal) = FindVerbose(findscu, pair.OrthancDicomPort, keys);
+        var (count, final) = FindVerbose(findscu, pair.Ours.DicomPort, keys);
+        Assert.That(expectedCount, Is.EqualTo(3), "Orthanc applies the limit");
+        Assert.That((count, final), Is.EqualTo((expectedCount, expectedFinal)));
     }
 
     // The number of answers and dcmtk's line for the final response.
@@ -206,4 +165,71 @@ public class FindInteropTests
         }));
 
     private static string InLatin1(string value) => new([.. value.Where(c => c <= '\u00FF')]);
+
+    /// <summary>The real Orthanc and our archive, both AET "ORTHANC" open to C-FIND, with the same extra settings.</summary>
+    private sealed class ArchivePair : IAsyncDisposable
+    {
+        private readonly DirectoryInfo _folder;
+
+        private ArchivePair(OrthancServer orthanc, int orthancDicomPort, DicomScriptServer ours, DirectoryInfo folder)
+        {
+            Orthanc = orthanc;
+            OrthancDicomPort = orthancDicomPort;
+            Ours = ours;
+            _folder = folder;
+        }
+
+        public OrthancServer Orthanc { get; }
+
+        public int OrthancDicomPort { get; }
+
+        public DicomScriptServer Ours { get; }
+
+        public static ArchivePair Start(JsonObject settings)
+        {
+            var port = ExternalTools.FreeLoopbackPort();
+            var common = new JsonObject { ["DicomAet"] = "ORTHANC", ["DicomAlwaysAllowFind"] = true };
+            foreach (var (key, value) in settings)
+                common[key] = value?.DeepClone();
+
+            var orthancSettings = (JsonObject)common.DeepClone();
+            orthancSettings["DicomServerEnabled"] = true;
+            orthancSettings["DicomPort"] = port;
+            var orthanc = OrthancServer.Start(orthancSettings);
+
+            var folder = Directory.CreateTempSubdirectory("find-");
+            var ourSettings = (JsonObject)common.DeepClone();
+            ourSettings["DicomPort"] = 0;
+            ourSettings["StorageDirectory"] = "storage";
+            var config = Path.Combine(folder.FullName, "orthanc.json");
+            File.WriteAllText(config, ourSettings.ToJsonString());
+            var ours = DicomScriptServer.Create(ConfigurationLoader.Load(config), NullLoggerFactory.Instance, bindAddress: IPAddress.Loopback);
+            ours.Start();
+            ExternalTools.WaitUntilListening(port, TimeSpan.FromSeconds(10));
+            return new ArchivePair(orthanc, port, ours, folder);
+        }
+
+        /// <summary>Stores each corpus file in both (what Orthanc refuses, in neither); how many were stored.</summary>
+        public async Task<int> StoreAsync(IEnumerable<string> files)
+        {
+            var stored = 0;
+            foreach (var file in files)
+            {
+                var bytes = File.ReadAllBytes(PydicomCorpus.FullPath(file));
+                if (Orthanc.Upload(bytes).Id is null)
+                    continue;
+                await Ours.Ingest.IngestAsync(bytes, InstanceOrigin.Lua, CancellationToken.None);
+                stored++;
+            }
+
+            return stored;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Ours.DisposeAsync();
+            Orthanc.Dispose();
+            _folder.Delete(recursive: true);
+        }
+    }
 }
