@@ -140,6 +140,15 @@ public class SqliteIndexTests
 
     /// <summary>The corpus stored in the real Orthanc and in our index: the same resources at every level.</summary>
     [Test]
+    public void GetMetadata_OneValue_NullWhenAbsent()
+    {
+        var outcome = Ingest("test_files/CT_small.dcm");
+        Assert.That(_index.GetMetadata(outcome.InstanceId, MetadataType.Origin), Is.EqualTo("Test"));
+        Assert.That(_index.GetMetadata(outcome.InstanceId, MetadataType.SopClassUid), Is.Null, "not given at store time here");
+        Assert.That(_index.GetMetadata("no-such-resource", MetadataType.Origin), Is.Null);
+    }
+
+    [Test]
     public void StoreCorpus_SameResourcesAndCountsAsOrthanc()
     {
         ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");

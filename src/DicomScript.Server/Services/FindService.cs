@@ -52,7 +52,7 @@ public sealed class FindService : ICFindHandler
         var level = ParseLevel(levelText);
         var keys = identifier.OfType<DicomElement>()
             .Where(e => e.Tag.Element != 0 && e.Tag != DicomTags.QueryRetrieveLevel && e.Tag != DicomTags.SpecificCharacterSet)
-            .Select(e => (e.Tag, Value: ValueOf(identifier, e)))
+            .Select(e => (e.Tag, Value: OrthancTagsConverter.ValueOf(identifier, e.Tag) ?? ""))
             .ToList();
 
         var (lookup, viaSeries) = BuildLookup(keys, level);
@@ -97,10 +97,6 @@ public sealed class FindService : ICFindHandler
         null or "" => throw new DimseStatusException(DimseStatus.UnableToProcess, "C-FIND without QueryRetrieveLevel (0008,0052)"),
         _ => throw new DimseStatusException(DimseStatus.UnableToProcess, $"C-FIND with an unknown QueryRetrieveLevel: {text}"),
     };
-
-    // Multi-valued numbers keep their backslashes, so a list of values stays a list constraint.
-    private static string ValueOf(DicomDataset identifier, DicomElement element) =>
-        element.VR.IsString ? identifier.GetString(element.Tag) ?? "" : string.Join('\\', identifier.GetStrings(element.Tag));
 
     /// <summary>
     /// The constraints of the identifier. At study level a ModalitiesInStudy value becomes a
@@ -211,7 +207,7 @@ public sealed class FindService : ICFindHandler
                 if (asked.Contains(DicomTags.ModalitiesInStudy))
                     values[DicomTags.ModalitiesInStudy] = JoinDistinct(series.Select(s => s.MainTags.GetValueOrDefault(DicomTags.Modality)));
                 if (asked.Contains(DicomTags.SOPClassesInStudy))
-                    values[DicomTags.SOPClassesInStudy] = JoinDistinct(instances.Select(i => _index.Get(i.PublicId)?.Metadata.GetValueOrDefault((int)MetadataType.SopClassUid)));
+                    values[DicomTags.SOPClassesInStudy] = JoinDistinct(instances.Select(i => _index.GetMetadata(i.PublicId, MetadataType.SopClassUid)));
                 break;
             case ResourceLevel.Series:
                 Count(DicomTags.NumberOfSeriesRelatedInstances, Below([match]).Count);

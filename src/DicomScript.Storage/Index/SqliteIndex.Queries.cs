@@ -55,6 +55,17 @@ public sealed partial class SqliteIndex
         }
     }
 
+    /// <summary>One metadata value of a resource, or null (one statement, unlike <see cref="Get"/>).</summary>
+    public string? GetMetadata(string publicId, MetadataType type)
+    {
+        lock (_lock)
+        {
+            return _connection.ExecuteScalar<string?>(
+                "SELECT m.value FROM Metadata m JOIN Resources r ON r.internalId = m.id WHERE r.publicId = @publicId AND m.type = @type",
+                new { publicId, type = (int)type });
+        }
+    }
+
     public StoredFile? GetDicomFile(string instanceId)
     {
         lock (_lock)

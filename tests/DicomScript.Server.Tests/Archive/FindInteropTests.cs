@@ -86,9 +86,8 @@ public class FindInteropTests
         PydicomCorpus.Require();
         foreach (var port in new[] { _pair!.OrthancDicomPort, _pair!.Ours.DicomPort })
         {
-            var (exit, output, error) = ExternalTools.Run(findscu, ["-v", "-S", "-aec", "ORTHANC", .. keys.SelectMany(k => new[] { "-k", k }),
-                "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]);
-            Assert.That(output + error, Does.Contain("Received Final Find Response (Failed: UnableToProcess)"), $"port {port}, exit {exit}: {output}{error}");
+            var log = FindscuLog(findscu, port, keys);
+            Assert.That(log, Does.Contain("Received Final Find Response (Failed: UnableToProcess)"), $"port {port}: {log}");
         }
     }
 
@@ -125,12 +124,18 @@ public class FindInteropTests
         Assert.That((count, final), Is.EqualTo((expectedCount, expectedFinal)));
     }
 
-    // The number of answers and dcmtk's line for the final response.
-    private static (int Count, string Final) FindVerbose(string findscu, int port, string[] keys)
+    // findscu's verbose log of a study-root query: the responses and their statuses.
+    private static string FindscuLog(string findscu, int port, string[] keys)
     {
         var (_, output, error) = ExternalTools.Run(findscu, ["-v", "-S", "-aec", "ORTHANC", .. keys.SelectMany(k => new[] { "-k", k }),
             "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]);
-        var lines = (output + error).Split('\n');
+        return output + error;
+    }
+
+    // The number of answers and dcmtk's line for the final response.
+    private static (int Count, string Final) FindVerbose(string findscu, int port, string[] keys)
+    {
+        var lines = FindscuLog(findscu, port, keys).Split('\n');
         return (lines.Count(l => l.Contains("Find Response:", StringComparison.Ordinal) && l.Contains("(Pending)", StringComparison.Ordinal)),
             lines.FirstOrDefault(l => l.Contains("Received Final Find Response", StringComparison.Ordinal))?.Trim() ?? "(none)");
     }
