@@ -1,4 +1,3 @@
-using System.Globalization;
 using DicomScript.Storage.Index;
 using Microsoft.Extensions.Logging;
 
@@ -43,8 +42,7 @@ public sealed partial class StableResourcesMonitor : IAsyncDisposable
     public IReadOnlyList<Change> Check()
     {
         // Timestamps have one-second resolution: "older than StableAge" means strictly before now - StableAge.
-        var threshold = (DateTime.UtcNow - _stableAge).ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture);
-        var changes = _index.MarkStable(threshold);
+        var changes = _index.MarkStable(SqliteIndex.Timestamp(DateTime.UtcNow - _stableAge));
         foreach (var change in changes)
             LogStable(_logger, change.ResourceType.ToString(), change.PublicId);
         return changes;

@@ -49,8 +49,11 @@ public sealed partial class SqliteIndex : IDisposable
         }
     }
 
+    /// <summary>The current time in Orthanc's timestamp format.</summary>
+    public static string Now() => Timestamp(DateTime.UtcNow);
+
     /// <summary>Orthanc's timestamp format: UTC, <c>YYYYMMDDTHHMMSS</c>.</summary>
-    public static string Now() => DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture);
+    public static string Timestamp(DateTime utc) => utc.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture);
 
     public void Dispose() => _connection.Dispose();
 
