@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(1007, LogLevel.Warning, "Refusing connection from {Remote}: {Reason}")]
     public static partial void ConnectionRefused(ILogger logger, string? remote, string reason);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Retrieve sub-operation for {SopInstanceUid} failed with status 0x{Status:X4}: {Reason}")]
+    public static partial void SubOperationFailed(ILogger logger, string sopInstanceUid, ushort status, string reason);
 }

@@ -74,8 +74,10 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
                 AcceptUnknownSopClasses = configuration.UnknownSopClassAccepted,
                 Association = new AssociationOptions { IdleTimeout = TimeSpan.FromSeconds(configuration.DicomScpTimeout) },
             };
-            dicom = new DicomServer(options, new HandlerSet(Echo: services, Store: services, Find: new FindService(index, storage, configuration), Policy: new ModalityPolicy(configuration)),
-                loggerFactory.CreateLogger("DicomScript.Network"));
+            var retrieve = new RetrieveService(index, storage, configuration);
+            var handlers = new HandlerSet(Echo: services, Store: services, Find: new FindService(index, storage, configuration), Move: retrieve, Get: retrieve,
+                Policy: new ModalityPolicy(configuration));
+            dicom = new DicomServer(options, handlers, loggerFactory.CreateLogger("DicomScript.Network"));
         }
 
         return new DicomScriptServer(configuration, storage, index, ingest, dicom, logger);

@@ -36,8 +36,14 @@ public class SqliteIndexTests
     {
         var bytes = File.ReadAllBytes(PydicomCorpus.FullPath(file));
         var stored = _storage.Write(bytes);
-        var outcome = _index.Store(InstanceToIndex.Create(DicomFile.Parse(bytes).Dataset, stored,
-            new Dictionary<int, string> { [(int)MetadataType.Origin] = "Test" }), overwrite);
+        var parsed = DicomFile.Parse(bytes);
+        var metadata = new Dictionary<int, string>
+        {
+            [(int)MetadataType.Origin] = "Test",
+            [(int)MetadataType.TransferSyntax] = parsed.TransferSyntax.Uid,
+            [(int)MetadataType.SopClassUid] = parsed.Dataset.GetString(DicomTags.SOPClassUID) ?? "",
+        };
+        var outcome = _index.Store(InstanceToIndex.Create(parsed.Dataset, stored, metadata), overwrite);
         if (outcome.Status == StoreStatus.AlreadyStored)
             _storage.Remove(stored.Uuid);
         if (outcome.ReplacedFileUuid is { } replaced)
@@ -138,13 +144,47 @@ public class SqliteIndexTests
         Assert.That(_index.InstancesOf(_index.List(ResourceLevel.Patient).Single()), Is.EqualTo(new[] { outcome.InstanceId }));
     }
 
-    /// <summary>The corpus stored in the real Orthanc and in our index: the same resources at every level.</summary>
+    [Test]
+    public void LookupIdentifier_ExactValueAtItsLevelOnly()
+    {
+        var ct = Ingest("test_files/CT_small.dcm");
+        Ingest("test_files/MR_small.dcm");
+        var study = _index.Get(_index.Get(ct.InstanceId)!.ParentId!)!.ParentId!;
+        var uid = DicomFile.Open(PydicomCorpus.FullPath("test_files/CT_small.dcm")).Dataset.GetString(DicomTags.StudyInstanceUID)!;
+        Assert.That(_index.LookupIdentifier(ResourceLevel.Study, DicomTags.StudyInstanceUID, uid), Is.EqualTo(new[] { study }));
+        Assert.That(_index.LookupIdentifier(ResourceLevel.Series, DicomTags.StudyInstanceUID, uid), Is.Empty, "wrong level");
+        Assert.That(_index.LookupIdentifier(ResourceLevel.Study, DicomTags.StudyInstanceUID, uid[..^1]), Is.Empty, "prefix");
+        Assert.That(_index.LookupIdentifier(ResourceLevel.Patient, DicomTags.PatientID, "1CT1"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void InstanceSummariesOf_EveryInstanceBelowWithWhatSendingNeeds()
+    {
+        string[] files = ["test_files/JPEG2000.dcm", "test_files/JPEG-lossy.dcm", "test_files/CT_small.dcm"];
+        var outcomes = files.Select(f => Ingest(f)).ToList();
+        var study = _index.Get(_index.Get(outcomes[0].InstanceId)!.ParentId!)!.ParentId!;
+
+        var summaries = _index.InstanceSummariesOf(study);
+        Assert.That(summaries.Select(s => s.PublicId), Is.EqualTo(outcomes.Take(2).Select(o => o.InstanceId)), "the study's two instances, oldest first");
+        for (var i = 0; i < 2; i++)
+        {
+            var file = DicomFile.Open(PydicomCorpus.FullPath(files[i]));
+            Assert.That(summaries[i].SopInstanceUid, Is.EqualTo(file.Dataset.GetString(DicomTags.SOPInstanceUID)));
+            Assert.That(summaries[i].SopClassUid, Is.EqualTo(file.Dataset.GetString(DicomTags.SOPClassUID)));
+            Assert.That(summaries[i].TransferSyntaxUid, Is.EqualTo(file.TransferSyntax.Uid));
+            Assert.That(summaries[i].FileUuid, Is.EqualTo(_index.GetDicomFile(summaries[i].PublicId)!.Uuid));
+        }
+
+        Assert.That(_index.InstanceSummariesOf(outcomes[2].InstanceId).Single().PublicId, Is.EqualTo(outcomes[2].InstanceId), "an instance is its own summary");
+        Assert.That(_index.InstanceSummariesOf("unknown"), Is.Empty);
+    }
+
     [Test]
     public void GetMetadata_OneValue_NullWhenAbsent()
     {
         var outcome = Ingest("test_files/CT_small.dcm");
         Assert.That(_index.GetMetadata(outcome.InstanceId, MetadataType.Origin), Is.EqualTo("Test"));
-        Assert.That(_index.GetMetadata(outcome.InstanceId, MetadataType.SopClassUid), Is.Null, "not given at store time here");
+        Assert.That(_index.GetMetadata(outcome.InstanceId, MetadataType.RemoteAET), Is.Null, "not given at store time here");
         Assert.That(_index.GetMetadata("no-such-resource", MetadataType.Origin), Is.Null);
     }
 

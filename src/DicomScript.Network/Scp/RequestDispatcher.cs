@@ -148,7 +148,7 @@ internal sealed class RequestDispatcher
         }
     }
 
-    private static async Task GetAsync(DicomAssociation association, ICGetHandler get, AssociationInfo caller, DimseMessage request, CancellationToken cancellationToken)
+    private async Task GetAsync(DicomAssociation association, ICGetHandler get, AssociationInfo caller, DimseMessage request, CancellationToken cancellationToken)
     {
         var instances = await FindInstancesOrAnswerAsync(association, request, caller, get.FindInstancesAsync, cancellationToken).ConfigureAwait(false);
         if (instances is not null)
@@ -179,7 +179,7 @@ internal sealed class RequestDispatcher
     }
 
     // Sends each instance (C-STORE on 'target'), a pending response after each, then the final one.
-    private static async Task RunSubOperationsAsync(DicomAssociation association, DimseMessage request, IReadOnlyList<IOutgoingInstance> instances,
+    private async Task RunSubOperationsAsync(DicomAssociation association, DimseMessage request, IReadOnlyList<IOutgoingInstance> instances,
         DicomAssociation target, string? moveOriginator, ushort? moveOriginatorId, CancellationToken cancellationToken)
     {
         int completed = 0, failed = 0, warning = 0;
@@ -194,6 +194,7 @@ internal sealed class RequestDispatcher
             }
 
             ushort status;
+            var reason = "refused by the destination";
             try
             {
                 var file = await instance.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -207,14 +208,22 @@ internal sealed class RequestDispatcher
             catch (Exception ex) when (ex is DicomNetworkException or DicomFormatException or IOException)
             {
                 status = DimseStatus.ProcessingFailure;
+                reason = ex.Message;
             }
 
             if (DimseStatus.IsSuccess(status))
+            {
                 completed++;
+            }
             else if (DimseStatus.IsWarning(status))
+            {
                 warning++;
+            }
             else
+            {
                 failed++;
+                Log.SubOperationFailed(_logger, instance.SopInstanceUid, status, reason);
+            }
 
             var remaining = instances.Count - completed - failed - warning;
             if (remaining > 0)

@@ -160,6 +160,13 @@ public sealed class OrthancConfiguration
 
     public IReadOnlyList<DicomModality> DicomModalities => Object("DicomModalities").Select(p => DicomModality.Parse(p.Key, p.Value)).ToList();
 
+    /// <summary>The DicomModalities entries with this AE title (without case unless StrictAetComparison).</summary>
+    public IEnumerable<DicomModality> ModalitiesWithAet(string aet)
+    {
+        var comparison = StrictAetComparison ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        return DicomModalities.Where(m => string.Equals(m.AET, aet, comparison));
+    }
+
     public IReadOnlyList<OrthancPeer> OrthancPeers => Object("OrthancPeers").Select(p => OrthancPeer.Parse(p.Key, p.Value)).ToList();
 
     /// <summary>A path from the configuration, made absolute against the configuration folder.</summary>

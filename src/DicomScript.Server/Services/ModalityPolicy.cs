@@ -13,12 +13,10 @@ namespace DicomScript.Server.Services;
 public sealed class ModalityPolicy : IAssociationPolicy
 {
     private readonly OrthancConfiguration _configuration;
-    private readonly IReadOnlyList<DicomModality> _modalities;
 
     public ModalityPolicy(OrthancConfiguration configuration)
     {
         _configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
-        _modalities = configuration.DicomModalities;
     }
 
     public string? Check(AssociationInfo caller)
@@ -53,10 +51,6 @@ public sealed class ModalityPolicy : IAssociationPolicy
         });
     }
 
-    private IEnumerable<DicomModality> Known(AssociationInfo caller)
-    {
-        var comparison = _configuration.StrictAetComparison ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-        return _modalities.Where(m => string.Equals(m.AET, caller.CallingAETitle, comparison)
-                                      && (!_configuration.DicomCheckModalityHost || m.Host == caller.RemoteHost));
-    }
+    private IEnumerable<DicomModality> Known(AssociationInfo caller) =>
+        _configuration.ModalitiesWithAet(caller.CallingAETitle).Where(m => !_configuration.DicomCheckModalityHost || m.Host == caller.RemoteHost);
 }

@@ -41,6 +41,9 @@ public sealed record ResourceInfo(
 /// <summary>What a deletion removed: the files to delete and the nearest ancestor still there.</summary>
 public sealed record DeleteOutcome(IReadOnlyList<string> FileUuids, (string Id, ResourceLevel Level)? RemainingAncestor);
 
+/// <summary>An instance as a C-MOVE or C-GET sends it; <paramref name="FileUuid"/> is null if it has no DICOM file.</summary>
+public sealed record InstanceSummary(string PublicId, string SopInstanceUid, string SopClassUid, string TransferSyntaxUid, string? FileUuid);
+
 /// <summary>One entry of the change log.</summary>
 public sealed record Change(long Seq, ChangeType ChangeType, ResourceLevel ResourceType, string PublicId, string Date);
 

@@ -1,5 +1,6 @@
 using Dapper;
 using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
 using DicomScript.Storage.Files;
 using DicomScript.Storage.Identifiers;
 
@@ -35,7 +36,6 @@ public sealed partial class SqliteIndex
         }
     }
 
-    /// <summary>The DICOM file of an instance; null when the instance is unknown.</summary>
     /// <summary>
     /// Every resource with its parent and main tags, read in two statements: what the finder
     /// scans. A whole-index read is fine at the sizes a scripted PACS node holds today; a finder
@@ -66,6 +66,7 @@ public sealed partial class SqliteIndex
         }
     }
 
+    /// <summary>The DICOM file of an instance; null when the instance is unknown.</summary>
     public StoredFile? GetDicomFile(string instanceId)
     {
         lock (_lock)
@@ -141,6 +142,49 @@ public sealed partial class SqliteIndex
                     UNION ALL SELECT r.internalId, r.resourceType, r.publicId FROM Resources r JOIN sub ON r.parentId = sub.id)
                 SELECT publicId FROM sub WHERE level = @instance ORDER BY id
                 """, new { publicId, instance = (int)ResourceLevel.Instance })];
+        }
+    }
+
+    /// <summary>
+    /// The resources of a level whose DICOM identifier <paramref name="tag"/> (PatientID,
+    /// StudyInstanceUID, AccessionNumber, SeriesInstanceUID, SOPInstanceUID) is exactly
+    /// <paramref name="value"/>, oldest first.
+    /// </summary>
+    public IReadOnlyList<string> LookupIdentifier(ResourceLevel level, DicomTag tag, string value)
+    {
+        lock (_lock)
+        {
+            return [.. _connection.Query<string>("""
+                SELECT r.publicId FROM DicomIdentifiers d JOIN Resources r ON r.internalId = d.id
+                WHERE d.tag = @tag AND d.value = @value AND r.resourceType = @level ORDER BY r.internalId
+                """, new { tag = (long)tag.Value, value, level = (int)level })];
+        }
+    }
+
+    /// <summary>
+    /// The instances below a resource with what sending them needs (SOP class and instance UIDs,
+    /// stored transfer syntax, file), oldest first; one statement.
+    /// </summary>
+    public IReadOnlyList<InstanceSummary> InstanceSummariesOf(string publicId)
+    {
+        lock (_lock)
+        {
+            return [.. _connection.Query<(string PublicId, string? SopInstanceUid, string? SopClassUid, string? TransferSyntax, string? Uuid)>("""
+                    WITH RECURSIVE sub(id, level, publicId) AS (
+                        SELECT internalId, resourceType, publicId FROM Resources WHERE publicId = @publicId
+                        UNION ALL SELECT r.internalId, r.resourceType, r.publicId FROM Resources r JOIN sub ON r.parentId = sub.id)
+                    SELECT sub.publicId,
+                        (SELECT value FROM MainDicomTags WHERE id = sub.id AND tag = @sopInstanceTag),
+                        (SELECT value FROM Metadata WHERE id = sub.id AND type = @sopClass),
+                        (SELECT value FROM Metadata WHERE id = sub.id AND type = @syntax),
+                        (SELECT uuid FROM AttachedFiles WHERE id = sub.id AND fileType = @dicom)
+                    FROM sub WHERE level = @instance ORDER BY sub.id
+                    """, new
+                    {
+                        publicId, instance = (int)ResourceLevel.Instance, sopInstanceTag = (long)DicomTags.SOPInstanceUID.Value,
+                        sopClass = (int)MetadataType.SopClassUid, syntax = (int)MetadataType.TransferSyntax, dicom = DicomAttachment,
+                    })
+                .Select(r => new InstanceSummary(r.PublicId, r.SopInstanceUid ?? "", r.SopClassUid ?? "", r.TransferSyntax ?? "", r.Uuid))];
         }
     }
 

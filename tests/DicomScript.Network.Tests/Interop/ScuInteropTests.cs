@@ -5,7 +5,6 @@ using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Tests.Support;
 using DicomScript.Network.Dimse;
 using DicomScript.Network.Scu;
-using DicomScript.Network.Tests.Support;
 using NUnit.Framework;
 
 namespace DicomScript.Network.Tests.Interop;

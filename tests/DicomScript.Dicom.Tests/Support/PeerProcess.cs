@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using DicomScript.Dicom.Tests.Support;
 
-namespace DicomScript.Network.Tests.Support;
+namespace DicomScript.Dicom.Tests.Support;
 
 /// <summary>A dcmtk peer (storescp, dcmqrscp, movescu...) running in the background on loopback for one test.</summary>
 public sealed class PeerProcess : IDisposable

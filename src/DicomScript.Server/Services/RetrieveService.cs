@@ -1,0 +1,120 @@
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.IO;
+using DicomScript.Dicom.Json;
+using DicomScript.Network.Dimse;
+using DicomScript.Network.Scp;
+using DicomScript.Server.Configuration;
+using DicomScript.Storage.Files;
+using DicomScript.Storage.Identifiers;
+using DicomScript.Storage.Index;
+
+namespace DicomScript.Server.Services;
+
+/// <summary>
+/// C-MOVE and C-GET on the archive, choosing what to send as Orthanc 1.10.1 does: only the
+/// identifier of the Query/Retrieve Level counts (PatientID; AccessionNumber when given, else
+/// StudyInstanceUID; SeriesInstanceUID; SOPInstanceUID), as one value or a <c>\</c> list, matched
+/// exactly; every instance below each match is sent. A C-MOVE without a level takes the deepest
+/// identifier present (some modalities omit the level); a C-GET without one is refused. Other keys
+/// are ignored. C-MOVE destinations are the DicomModalities entries, found by AE title.
+/// </summary>
+public sealed class RetrieveService : ICMoveHandler, ICGetHandler
+{
+    private static readonly ResourceLevel[] DeepestFirst = [ResourceLevel.Instance, ResourceLevel.Series, ResourceLevel.Study, ResourceLevel.Patient];
+
+    private readonly SqliteIndex _index;
+    private readonly StorageArea _storage;
+    private readonly OrthancConfiguration _configuration;
+
+    public RetrieveService(SqliteIndex index, StorageArea storage, OrthancConfiguration configuration)
+    {
+        _index = index ?? throw new ArgumentNullException(nameof(index));
+        _storage = storage ?? throw new ArgumentNullException(nameof(storage));
+        _configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
+    }
+
+    Task<IReadOnlyList<IOutgoingInstance>> ICMoveHandler.FindInstancesAsync(QueryRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(FindInstances(request, "C-MOVE", guessLevel: true));
+
+    Task<IReadOnlyList<IOutgoingInstance>> ICGetHandler.FindInstancesAsync(QueryRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(FindInstances(request, "C-GET", guessLevel: false));
+
+    public Task<MoveDestination?> ResolveDestinationAsync(string destinationAETitle, AssociationInfo caller, CancellationToken cancellationToken)
+    {
+        var modality = _configuration.ModalitiesWithAet(destinationAETitle).FirstOrDefault();
+        return Task.FromResult(modality is null ? null : new MoveDestination(modality.Host, modality.Port, modality.AET));
+    }
+
+    private IReadOnlyList<IOutgoingInstance> FindInstances(QueryRequest request, string service, bool guessLevel)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var identifier = request.Identifier;
+        var levelText = OrthancTagsConverter.ValueOf(identifier, DicomTags.QueryRetrieveLevel);
+        List<string>? resources;
+        if (!string.IsNullOrEmpty(levelText))
+        {
+            resources = Lookup(identifier, ParseLevel(levelText, service))
+                        ?? throw Refuse($"{service}: no identifier of the level {levelText} in the request");
+        }
+        else if (guessLevel)
+        {
+            resources = DeepestFirst.Select(level => Lookup(identifier, level)).FirstOrDefault(r => r is not null)
+                        ?? throw Refuse($"{service}: neither a QueryRetrieveLevel nor an identifier in the request");
+        }
+        else
+        {
+            throw Refuse($"{service} without QueryRetrieveLevel (0008,0052)");
+        }
+
+        // Orthanc fails a retrieve that matches nothing rather than answering zero sub-operations.
+        if (resources.Count == 0)
+            throw Refuse($"{service}: the request matches no stored resource");
+        return [.. resources.SelectMany(_index.InstanceSummariesOf).DistinctBy(i => i.PublicId).Select(i => new StoredInstance(i, this))];
+    }
+
+    private static ResourceLevel ParseLevel(string text, string service) => text.Trim().ToUpperInvariant() switch
+    {
+        "PATIENT" => ResourceLevel.Patient,
+        "STUDY" => ResourceLevel.Study,
+        "SERIES" => ResourceLevel.Series,
+        "IMAGE" or "INSTANCE" => ResourceLevel.Instance,
+        _ => throw Refuse($"{service} with an unknown QueryRetrieveLevel: {text}"),
+    };
+
+    // The resources the level's identifier names; null when the identifier is absent or empty.
+    private List<string>? Lookup(DicomDataset identifier, ResourceLevel level)
+    {
+        var tag = level switch
+        {
+            ResourceLevel.Patient => DicomTags.PatientID,
+            ResourceLevel.Study when !string.IsNullOrEmpty(OrthancTagsConverter.ValueOf(identifier, DicomTags.AccessionNumber)) => DicomTags.AccessionNumber,
+            ResourceLevel.Study => DicomTags.StudyInstanceUID,
+            ResourceLevel.Series => DicomTags.SeriesInstanceUID,
+            _ => DicomTags.SOPInstanceUID,
+        };
+        var value = OrthancTagsConverter.ValueOf(identifier, tag);
+        if (string.IsNullOrEmpty(value))
+            return null;
+        return [.. value.Split('\\').SelectMany(v => _index.LookupIdentifier(level, tag, v)).Distinct()];
+    }
+
+    private static DimseStatusException Refuse(string message) => new(DimseStatus.UnableToProcess, message);
+
+    // Read when its sub-operation comes, so a large retrieve never holds more than one file.
+    private sealed class StoredInstance(InstanceSummary summary, RetrieveService owner) : IOutgoingInstance
+    {
+        public string SopClassUid => summary.SopClassUid;
+
+        public string SopInstanceUid => summary.SopInstanceUid;
+
+        public string TransferSyntaxUid => summary.TransferSyntaxUid;
+
+        public Task<DicomFile> LoadAsync(CancellationToken cancellationToken)
+        {
+            if (summary.FileUuid is null)
+                throw new IOException($"instance {summary.PublicId} has no DICOM file");
+            return Task.FromResult(DicomFile.Parse(owner._storage.Read(summary.FileUuid)));
+        }
+    }
+}
