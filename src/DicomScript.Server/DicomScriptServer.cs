@@ -109,6 +109,22 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
             LogRecovered(logger, temporaries, orphans);
     }
 
+    /// <summary>
+    /// Deletes a resource, everything below it and the ancestors it leaves empty; the files go only
+    /// after the index commit, so a crash in between leaves unreferenced files (removed at the next
+    /// start), never a row without its file. Null when the resource is unknown.
+    /// </summary>
+    public DeleteOutcome? Delete(string publicId)
+    {
+        var outcome = Index.Delete(publicId);
+        if (outcome is null)
+            return null;
+        foreach (var uuid in outcome.FileUuids)
+            Storage.Remove(uuid);
+        LogDeleted(_logger, publicId, outcome.FileUuids.Count);
+        return outcome;
+    }
+
     /// <summary>Marks resources stable (see <see cref="StableResourcesMonitor"/>).</summary>
     public StableResourcesMonitor StableMonitor => _stableMonitor;
 
@@ -144,6 +160,9 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
 
     [LoggerMessage(2201, LogLevel.Information, "Stopped")]
     private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(2203, LogLevel.Information, "Deleted {PublicId} ({Files} files)")]
+    private static partial void LogDeleted(ILogger logger, string publicId, int files);
 
     [LoggerMessage(2202, LogLevel.Warning, "Recovered after an unclean stop: removed {Temporaries} temporary and {Orphans} unreferenced files")]
     private static partial void LogRecovered(ILogger logger, int temporaries, int orphans);

@@ -128,7 +128,7 @@ public class SqliteIndexTests
         Assert.That(_index.MarkStable(future), Is.Empty, "logged once");
 
         var second = Ingest("test_files/dicomdirtests/98892003/MR2/4981"); // same series
-        Assert.That(_index.Get(second.InstanceId)!.Metadata[(int)MetadataType.IndexInSeries], Is.EqualTo("2"));
+        Assert.That(_index.Get(second.InstanceId)!.ParentId, Is.EqualTo(series));
         Assert.That(_index.IsStable(series), Is.False);
         Assert.That(_index.MarkStable(future).Select(c => c.ChangeType), Is.EqualTo(new[] { ChangeType.StableSeries, ChangeType.StableStudy, ChangeType.StablePatient }));
     }
@@ -142,6 +142,25 @@ public class SqliteIndexTests
         _index = SqliteIndex.Open(_folder.FullName);
         Assert.That(_index.Get(outcome.InstanceId), Is.Not.Null);
         Assert.That(_index.InstancesOf(_index.List(ResourceLevel.Patient).Single()), Is.EqualTo(new[] { outcome.InstanceId }));
+    }
+
+    [Test]
+    public void Store_SeriesMetadata_SetByTheInstanceThatCreatesTheSeriesOnly()
+    {
+        InstanceToIndex Instance(string file, string remoteAet)
+        {
+            var bytes = File.ReadAllBytes(PydicomCorpus.FullPath(file));
+            return InstanceToIndex.Create(DicomFile.Parse(bytes).Dataset, _storage.Write(bytes), new Dictionary<int, string>()) with
+            {
+                SeriesMetadata = new Dictionary<int, string> { [(int)MetadataType.RemoteAET] = remoteAet },
+            };
+        }
+
+        var first = _index.Store(Instance("test_files/dicomdirtests/98892003/MR2/4950", "FIRST"), overwrite: false);
+        _index.Store(Instance("test_files/dicomdirtests/98892003/MR2/4981", "SECOND"), overwrite: false);
+        var series = _index.Get(first.InstanceId)!.ParentId!;
+        Assert.That(_index.GetMetadata(series, MetadataType.RemoteAET), Is.EqualTo("FIRST"));
+        Assert.That(_index.GetMetadata(first.InstanceId, MetadataType.RemoteAET), Is.Null, "series metadata stays on the series");
     }
 
     [Test]

@@ -18,6 +18,9 @@ public static class DimseStatus
     public const ushort DataSetDoesNotMatchSopClassWarning = 0xB007;
 
     public const ushort SopClassNotSupported = 0x0122;
+
+    /// <summary>Refused: not authorized (PS3.7 C.5.4), e.g. a caller whose allow list lacks the service.</summary>
+    public const ushort NotAuthorized = 0x0124;
     public const ushort ProcessingFailure = 0x0110;
     public const ushort DuplicateInvocation = 0x0210;
     public const ushort UnrecognizedOperation = 0x0211;

@@ -38,6 +38,11 @@ internal sealed class RequestDispatcher
             case CommandField.CEchoRq when _handlers.Echo is { } echo:
                 await association.SendResponseAsync(request, await echo.EchoAsync(caller, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                 break;
+            // Storage contexts are also accepted for the C-GET sub-operations a caller may receive, so a
+            // caller allowed to C-GET but not to C-STORE can propose them: refuse its C-STOREs here.
+            case CommandField.CStoreRq when _handlers.Store is not null && _handlers.Policy?.AllowService(caller, DicomService.Store) == false:
+                await association.SendResponseAsync(request, DimseStatus.NotAuthorized, cancellationToken).ConfigureAwait(false);
+                break;
             case CommandField.CStoreRq when _handlers.Store is { } store:
                 await association.SendResponseAsync(request, await StoreAsync(store, caller, request, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                 break;

@@ -115,6 +115,8 @@ public sealed class OrthancConfiguration
 
     public bool StrictAetComparison => Boolean("StrictAetComparison", false);
 
+    public bool CheckRevisions => Boolean("CheckRevisions", false);
+
     public bool UnknownSopClassAccepted => Boolean("UnknownSopClassAccepted", false);
 
     public int DicomScuTimeout => Integer("DicomScuTimeout", 10);

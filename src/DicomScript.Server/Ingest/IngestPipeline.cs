@@ -1,5 +1,3 @@
-using System.Globalization;
-using DicomScript.Dicom.Dictionary;
 using DicomScript.Dicom.IO;
 using DicomScript.Server.Configuration;
 using DicomScript.Storage.Files;
@@ -47,7 +45,7 @@ public sealed partial class IngestPipeline
             if (!decision.Accept)
             {
                 LogFilteredOut(_logger, identifiers.InstanceHash, origin.RequestOrigin);
-                return new IngestResult(IngestStatus.FilteredOut, identifiers.InstanceHash, decision.RejectStatus);
+                return new IngestResult(IngestStatus.FilteredOut, identifiers, decision.RejectStatus);
             }
         }
 
@@ -55,7 +53,7 @@ public sealed partial class IngestPipeline
         StoreOutcome outcome;
         try
         {
-            outcome = _index.Store(InstanceToIndex.Create(file.Dataset, stored, Metadata(file, origin)),
+            outcome = _index.Store(InstanceToIndex.Create(file.Dataset, stored, StoreTimeMetadata.OfInstance(file, origin)) with { SeriesMetadata = StoreTimeMetadata.OfNewSeries(file.Dataset, origin) },
                 overwrite: _configuration.OverwriteInstances != OverwriteMode.Never);
         }
         catch
@@ -70,36 +68,7 @@ public sealed partial class IngestPipeline
         if (outcome.ReplacedFileUuid is { } replaced)
             _storage.Remove(replaced);
         LogStored(_logger, outcome.InstanceId, outcome.Status.ToString(), origin.RemoteAet ?? origin.RequestOrigin);
-        return new IngestResult(outcome.Status == StoreStatus.Success ? IngestStatus.Success : IngestStatus.AlreadyStored, outcome.InstanceId);
-    }
-
-    /// <summary>The metadata Orthanc records at store time.</summary>
-    private static Dictionary<int, string> Metadata(DicomFile file, InstanceOrigin origin)
-    {
-        var metadata = new Dictionary<int, string>
-        {
-            [(int)MetadataType.ReceptionDate] = SqliteIndex.Now(),
-            [(int)MetadataType.Origin] = origin.RequestOrigin,
-            [(int)MetadataType.TransferSyntax] = file.TransferSyntax.Uid,
-            [(int)MetadataType.SopClassUid] = file.Dataset.GetString(DicomTags.SOPClassUID) ?? "",
-        };
-        if (file.PixelDataOffset is { } offset)
-            metadata[(int)MetadataType.PixelDataOffset] = offset.ToString(CultureInfo.InvariantCulture);
-        switch (origin.RequestOrigin)
-        {
-            case "DicomProtocol":
-                metadata[(int)MetadataType.RemoteAET] = origin.RemoteAet ?? "";
-                metadata[(int)MetadataType.CalledAET] = origin.CalledAet ?? "";
-                metadata[(int)MetadataType.RemoteIP] = origin.RemoteIp ?? "";
-                break;
-            case "RestApi":
-                metadata[(int)MetadataType.RemoteAET] = "";
-                metadata[(int)MetadataType.RemoteIP] = origin.RemoteIp ?? "";
-                metadata[(int)MetadataType.HttpUsername] = origin.Username ?? "";
-                break;
-        }
-
-        return metadata;
+        return new IngestResult(outcome.Status == StoreStatus.Success ? IngestStatus.Success : IngestStatus.AlreadyStored, identifiers);
     }
 
     [LoggerMessage(2000, LogLevel.Information, "Instance {InstanceId} from {From}: {Status}")]

@@ -1,3 +1,5 @@
+using DicomScript.Storage.Identifiers;
+
 namespace DicomScript.Server.Ingest;
 
 /// <summary>What became of an incoming instance (the Status of Orthanc's POST /instances answer).</summary>
@@ -8,5 +10,11 @@ public enum IngestStatus
     FilteredOut,
 }
 
-/// <summary>The outcome of ingesting one instance; <see cref="RejectStatus"/> is set when a filter refused it.</summary>
-public sealed record IngestResult(IngestStatus Status, string InstanceId, ushort RejectStatus = 0);
+/// <summary>
+/// The outcome of ingesting one instance, with the Orthanc IDs of it and its parents (computed even
+/// when a filter refused it); <see cref="RejectStatus"/> is set when a filter refused it.
+/// </summary>
+public sealed record IngestResult(IngestStatus Status, OrthancIdentifiers Identifiers, ushort RejectStatus = 0)
+{
+    public string InstanceId => Identifiers.InstanceHash;
+}

@@ -11,6 +11,9 @@ public sealed record InstanceToIndex(
     IReadOnlyDictionary<int, string> Metadata,
     StoredFile Dicom)
 {
+    /// <summary>Metadata given to the series when this instance creates it (Orthanc: ExpectedNumberOfInstances, RemoteAET).</summary>
+    public IReadOnlyDictionary<int, string> SeriesMetadata { get; init; } = new Dictionary<int, string>();
+
     /// <summary>The identifiers and main tags of every level, read from the dataset as Orthanc reads them.</summary>
     public static InstanceToIndex Create(DicomDataset dataset, StoredFile dicom, IReadOnlyDictionary<int, string> metadata) =>
         new(OrthancIdentifiers.FromDataset(dataset),

@@ -16,6 +16,13 @@ public sealed partial class SqliteIndex
             return [.. _connection.Query<string>("SELECT publicId FROM Resources WHERE resourceType = @level ORDER BY internalId", new { level = (int)level })];
     }
 
+    /// <summary>The level of a resource; null when unknown.</summary>
+    public ResourceLevel? LevelOf(string publicId)
+    {
+        lock (_lock)
+            return (ResourceLevel?)_connection.ExecuteScalar<long?>("SELECT resourceType FROM Resources WHERE publicId = @publicId", new { publicId });
+    }
+
     /// <summary>A resource with its parent, children, main tags and metadata; null when unknown.</summary>
     public ResourceInfo? Get(string publicId)
     {

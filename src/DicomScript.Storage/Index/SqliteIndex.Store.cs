@@ -31,20 +31,19 @@ public sealed partial class SqliteIndex
             }
 
             var now = Now();
-            var patient = GetOrCreate(ResourceLevel.Patient, ids.PatientHash, null, instance, now, transaction);
-            var study = GetOrCreate(ResourceLevel.Study, ids.StudyHash, patient, instance, now, transaction);
-            var series = GetOrCreate(ResourceLevel.Series, ids.SeriesHash, study, instance, now, transaction);
-            var instanceId = GetOrCreate(ResourceLevel.Instance, ids.InstanceHash, series, instance, now, transaction);
+            var (patient, _) = GetOrCreate(ResourceLevel.Patient, ids.PatientHash, null, instance, now, transaction);
+            var (study, _) = GetOrCreate(ResourceLevel.Study, ids.StudyHash, patient, instance, now, transaction);
+            var (series, newSeries) = GetOrCreate(ResourceLevel.Series, ids.SeriesHash, study, instance, now, transaction);
+            var (instanceId, _) = GetOrCreate(ResourceLevel.Instance, ids.InstanceHash, series, instance, now, transaction);
 
             foreach (var (type, value) in instance.Metadata)
                 SetMetadata(instanceId, type, value, transaction);
-
-            // IndexInSeries: the instance's rank of arrival in its series, from 1 (as Orthanc numbers it).
-            if (!instance.Metadata.ContainsKey((int)MetadataType.IndexInSeries))
+            if (newSeries)
             {
-                var rank = _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM Resources WHERE parentId = @series", new { series }, transaction);
-                SetMetadata(instanceId, (int)MetadataType.IndexInSeries, rank.ToString(System.Globalization.CultureInfo.InvariantCulture), transaction);
+                foreach (var (type, value) in instance.SeriesMetadata)
+                    SetMetadata(series, type, value, transaction);
             }
+
             foreach (var parent in new[] { patient, study, series })
                 SetMetadata(parent, (int)MetadataType.LastUpdate, now, transaction);
 
@@ -64,11 +63,12 @@ public sealed partial class SqliteIndex
         }
     }
 
-    private long GetOrCreate(ResourceLevel level, string publicId, long? parent, InstanceToIndex instance, string now, SqliteTransaction transaction)
+    // The resource's internal id, and whether this call created it.
+    private (long Id, bool Created) GetOrCreate(ResourceLevel level, string publicId, long? parent, InstanceToIndex instance, string now, SqliteTransaction transaction)
     {
         var existing = _connection.ExecuteScalar<long?>("SELECT internalId FROM Resources WHERE publicId = @publicId", new { publicId }, transaction);
         if (existing is { } id)
-            return id;
+            return (id, false);
 
         id = _connection.ExecuteScalar<long>("INSERT INTO Resources(resourceType, publicId, parentId) VALUES (@level, @publicId, @parent) RETURNING internalId",
             new { level = (int)level, publicId, parent }, transaction);
@@ -89,7 +89,7 @@ public sealed partial class SqliteIndex
         };
         _connection.Execute("INSERT INTO Changes(changeType, resourceType, publicId, date) VALUES (@change, @level, @publicId, @now)",
             new { change = (int)change, level = (int)level, publicId, now }, transaction);
-        return id;
+        return (id, true);
     }
 
     // As in Orthanc, a study also keeps a copy of its patient's main tags as its first instance

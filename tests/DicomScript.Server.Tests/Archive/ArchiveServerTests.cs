@@ -74,7 +74,8 @@ public class ArchiveServerTests
             Assert.That(instance.Metadata[(int)MetadataType.CalledAET], Is.EqualTo("ARCHIVE"));
             Assert.That(instance.Metadata[(int)MetadataType.RemoteIP], Is.EqualTo("127.0.0.1"));
             Assert.That(instance.Metadata[(int)MetadataType.Origin], Is.EqualTo("DicomProtocol"));
-            Assert.That(instance.Metadata[(int)MetadataType.IndexInSeries], Is.EqualTo("1"));
+            Assert.That(instance.Metadata.GetValueOrDefault((int)MetadataType.IndexInSeries), Is.EqualTo(original.Dataset.GetString(DicomTags.InstanceNumber)?.Trim()),
+                "Orthanc's IndexInSeries is the InstanceNumber");
             var stored = DicomFile.Parse(_server.Storage.Read(_server.Index.GetDicomFile(id)!.Uuid));
             Assert.That(instance.Metadata[(int)MetadataType.TransferSyntax], Is.EqualTo(stored.TransferSyntax.Uid), "the syntax as received");
             Assert.That(stored.Meta.GetString(DicomTags.SourceApplicationEntityTitle), Is.EqualTo("MODALITY"));
