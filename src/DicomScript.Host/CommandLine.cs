@@ -2,9 +2,11 @@ using DicomScript.Dicom.Display;
 using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Json;
 using System.Runtime.InteropServices;
+using DicomScript.Rest;
 using DicomScript.Server;
 using DicomScript.Server.Configuration;
 using Serilog;
+using Serilog.Events;
 using Serilog.Extensions.Logging;
 
 namespace DicomScript.Host;
@@ -91,7 +93,7 @@ internal static class CommandLine
 
     /// <summary>
     /// Runs the server until SIGTERM or Ctrl+C: configuration (or Orthanc's defaults), storage, index,
-    /// DICOM listener. A configuration error stops the start with the file, line and reason.
+    /// DICOM listener, REST API. A configuration error stops the start with the file, line and reason.
     /// </summary>
     private static async Task<int> ServeAsync(string? configPath, TextWriter error)
     {
@@ -110,11 +112,15 @@ internal static class CommandLine
 
         using var serilog = new LoggerConfiguration()
             .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning) // ASP.NET's per-request lines; ours say what happened
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .CreateLogger();
         using var loggerFactory = new SerilogLoggerFactory(serilog);
         await using var server = DicomScriptServer.Create(configuration, loggerFactory);
         server.Start();
+        await using var rest = configuration.HttpServerEnabled ? RestServer.Create(server, loggerFactory) : null;
+        if (rest is not null)
+            await rest.StartAsync().ConfigureAwait(false);
 
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -128,6 +134,8 @@ internal static class CommandLine
             stop.TrySetResult();
         });
         await stop.Task.ConfigureAwait(false);
+        if (rest is not null)
+            await rest.StopAsync().ConfigureAwait(false);
         await server.StopAsync().ConfigureAwait(false);
         return 0;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Tests.Support;
 using DicomScript.Storage.Identifiers;
@@ -25,8 +26,8 @@ public class HostProcessTests
 
     private static int FreePort() => ExternalTools.FreeLoopbackPort();
 
-    private string Config(int port) =>
-        WriteFile("orthanc.json", $$"""{ "DicomAet": "ARCHIVE", "DicomPort": {{port}}, "StorageDirectory": "storage" }""");
+    private string Config(int port, int? httpPort = null) =>
+        WriteFile("orthanc.json", $$"""{ "DicomAet": "ARCHIVE", "DicomPort": {{port}}, "HttpPort": {{httpPort ?? FreePort()}}, "StorageDirectory": "storage" }""");
 
     private string WriteFile(string name, string text)
     {
@@ -49,13 +50,19 @@ public class HostProcessTests
     private static void Signal(Process process, string signal) => ExternalTools.Run("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)]);
 
     [Test]
-    public void Serve_EchoThenSigterm_CleanExit()
+    public async Task Serve_EchoAndRestThenSigterm_CleanExit()
     {
         var echoscu = ExternalTools.Require("echoscu", "dcmtk");
-        var port = FreePort();
-        using var host = StartHost(Config(port));
+        var (port, httpPort) = (FreePort(), FreePort());
+        using var host = StartHost(Config(port, httpPort));
         WaitListening(port);
+        WaitListening(httpPort);
         Assert.That(ExternalTools.Run(echoscu, ["-aec", "ARCHIVE", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]).ExitCode, Is.Zero);
+        using (var http = new HttpClient())
+        {
+            var system = JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{httpPort}/system"))!;
+            Assert.That(system["DicomAet"]!.GetValue<string>(), Is.EqualTo("ARCHIVE"));
+        }
 
         Signal(host, "TERM");
         Assert.That(host.WaitForExit(15_000), Is.True, "did not stop on SIGTERM");

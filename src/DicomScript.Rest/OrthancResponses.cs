@@ -1,0 +1,55 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace DicomScript.Rest;
+
+/// <summary>Orthanc's error codes that the routes answer with (numbers and texts of Orthanc 1.10.1).</summary>
+internal enum OrthancError
+{
+    BadParameterType = 5,
+    BadRequest = 8,
+    BadFileFormat = 15,
+    UnknownResource = 17,
+    InexistentTag = 21,
+}
+
+/// <summary>Answers written the way Orthanc writes them: JSON indented by 3 spaces, UTF-8 unescaped.</summary>
+internal static class OrthancResponses
+{
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        IndentSize = 3,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static IResult Json(JsonNode? node) => Results.Text((node?.ToJsonString(Indented) ?? "null") + "\n", "application/json; charset=utf-8");
+
+    /// <summary>Orthanc's error body: <c>{HttpError, HttpStatus, Message, Method, OrthancError, OrthancStatus, Uri}</c>.</summary>
+    public static IResult Error(HttpContext context, OrthancError error, string? details = null)
+    {
+        var (status, reason, text) = error switch
+        {
+            OrthancError.BadParameterType => (StatusCodes.Status400BadRequest, "Bad Request", "Bad type for a parameter"),
+            OrthancError.BadRequest => (StatusCodes.Status400BadRequest, "Bad Request", "Bad request"),
+            OrthancError.BadFileFormat => (StatusCodes.Status400BadRequest, "Bad Request", "Bad file format"),
+            OrthancError.InexistentTag => (StatusCodes.Status404NotFound, "Not Found", "Inexistent tag"),
+            _ => (StatusCodes.Status404NotFound, "Not Found", "Unknown resource"),
+        };
+        var body = new JsonObject
+        {
+            ["HttpError"] = reason,
+            ["HttpStatus"] = status,
+            ["Message"] = text,
+            ["Method"] = context.Request.Method,
+            ["OrthancError"] = text,
+            ["OrthancStatus"] = (int)error,
+            ["Uri"] = context.Request.Path.Value,
+        };
+        if (details is not null)
+            body["Details"] = details;
+        return Results.Text(body.ToJsonString(Indented) + "\n", "application/json; charset=utf-8", statusCode: status);
+    }
+}

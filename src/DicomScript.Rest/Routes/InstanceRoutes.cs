@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using DicomScript.Dicom.IO;
+using DicomScript.Dicom.Json;
+using DicomScript.Rest.Security;
+using DicomScript.Server;
+using DicomScript.Server.Ingest;
+using DicomScript.Storage.Identifiers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace DicomScript.Rest.Routes;
+
+/// <summary>
+/// <c>POST /instances</c> (upload), and an instance's <c>/tags</c> (<c>?simplify</c>, <c>?short</c>),
+/// <c>/simplified-tags</c> and <c>/file</c>.
+/// </summary>
+internal static class InstanceRoutes
+{
+    public static void Map(IEndpointRouteBuilder routes, DicomScriptServer archive)
+    {
+        routes.MapPost("/instances", (Func<HttpContext, Task<IResult>>)(context => UploadAsync(context, archive)));
+        routes.MapGet("/instances/{id}/tags", (HttpContext context, string id) =>
+            Tags(context, archive, id, context.Request.Query.ContainsKey("simplify") ? OrthancTagFormat.Simplified
+                : context.Request.Query.ContainsKey("short") ? OrthancTagFormat.Short : OrthancTagFormat.Full));
+        routes.MapGet("/instances/{id}/simplified-tags", (HttpContext context, string id) => Tags(context, archive, id, OrthancTagFormat.Simplified));
+        routes.MapGet("/instances/{id}/file", (HttpContext context, string id) =>
+            ReadFile(archive, id) is { } bytes ? Results.Bytes(bytes, "application/dicom") : OrthancResponses.Error(context, OrthancError.UnknownResource));
+    }
+
+    /// <summary>
+    /// Stores the body (a DICOM file). 200 with <c>{ID, ParentPatient, ParentStudy, ParentSeries, Path,
+    /// Status}</c> once file and index are committed, Status being Success, AlreadyStored or
+    /// FilteredOut; 400 for a body that is not DICOM or lacks an identifying UID.
+    /// </summary>
+    private static async Task<IResult> UploadAsync(HttpContext context, DicomScriptServer archive)
+    {
+        byte[] body;
+        using (var buffer = new MemoryStream())
+        {
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            body = buffer.ToArray();
+        }
+
+        IngestResult result;
+        try
+        {
+            var origin = InstanceOrigin.Rest(context.Connection.RemoteIpAddress?.ToString() ?? "", context.Items[HttpSecurity.UsernameItem] as string ?? "");
+            result = await archive.Ingest.IngestAsync(body, origin, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (DicomFormatException ex)
+        {
+            return OrthancResponses.Error(context, OrthancError.BadFileFormat, ex.Message);
+        }
+        catch (MissingIdentifierException ex)
+        {
+            // Orthanc's answer for a dataset without PatientID/Study/Series/SOP Instance UID.
+            return OrthancResponses.Error(context, OrthancError.InexistentTag, ex.Message);
+        }
+
+        var ids = result.Identifiers;
+        return OrthancResponses.Json(new JsonObject
+        {
+            ["ID"] = ids.InstanceHash,
+            ["ParentPatient"] = ids.PatientHash,
+            ["ParentSeries"] = ids.SeriesHash,
+            ["ParentStudy"] = ids.StudyHash,
+            ["Path"] = ResourceJson.PathOf(ResourceLevel.Instance, ids.InstanceHash),
+            ["Status"] = result.Status.ToString(),
+        });
+    }
+
+    private static IResult Tags(HttpContext context, DicomScriptServer archive, string id, OrthancTagFormat format)
+    {
+        var bytes = ReadFile(archive, id);
+        if (bytes is null)
+            return OrthancResponses.Error(context, OrthancError.UnknownResource);
+        var json = OrthancJsonWriter.ToUtf8(DicomFile.Parse(bytes).Dataset, format);
+        return Results.Bytes(json, "application/json; charset=utf-8");
+    }
+
+    private static byte[]? ReadFile(DicomScriptServer archive, string id) =>
+        ResourceRoutes.Found(archive, ResourceLevel.Instance, id) && archive.Index.GetDicomFile(id) is { } file ? archive.Storage.Read(file.Uuid) : null;
+}
