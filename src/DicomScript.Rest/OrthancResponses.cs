@@ -12,6 +12,7 @@ internal enum OrthancError
     BadRequest = 8,
     BadFileFormat = 15,
     UnknownResource = 17,
+    FullStorage = 19,
     InexistentTag = 21,
 }
 
@@ -35,6 +36,7 @@ internal static class OrthancResponses
             OrthancError.BadParameterType => (StatusCodes.Status400BadRequest, "Bad Request", "Bad type for a parameter"),
             OrthancError.BadRequest => (StatusCodes.Status400BadRequest, "Bad Request", "Bad request"),
             OrthancError.BadFileFormat => (StatusCodes.Status400BadRequest, "Bad Request", "Bad file format"),
+            OrthancError.FullStorage => (StatusCodes.Status507InsufficientStorage, "Insufficient Storage", "The file storage is full"),
             OrthancError.InexistentTag => (StatusCodes.Status404NotFound, "Not Found", "Inexistent tag"),
             _ => (StatusCodes.Status404NotFound, "Not Found", "Unknown resource"),
         };

@@ -59,6 +59,9 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         var storage = new StorageArea(configuration.StorageDirectory, configuration.StorageCompression);
         var index = SqliteIndex.Open(configuration.IndexDirectory);
         RecoverAfterCrash(storage, index, configuration.IndexDirectory, logger);
+        // A limit lowered since the last run applies at once, as in Orthanc.
+        foreach (var uuid in index.Recycle(configuration.StorageLimits))
+            storage.Remove(uuid);
 
         var ingest = new IngestPipeline(storage, index, configuration, filter, loggerFactory.CreateLogger("DicomScript.Ingest"));
         var services = new DicomServices(ingest, loggerFactory.CreateLogger("DicomScript.Dicom"));

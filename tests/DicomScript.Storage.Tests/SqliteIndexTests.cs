@@ -32,7 +32,9 @@ public class SqliteIndexTests
         _folder.Delete(recursive: true);
     }
 
-    private StoreOutcome Ingest(string file, bool overwrite = false)
+    private StoreOutcome Ingest(string file, bool overwrite = false) => Ingest(file, overwrite, StorageLimits.None);
+
+    private StoreOutcome Ingest(string file, bool overwrite, StorageLimits limits)
     {
         var bytes = File.ReadAllBytes(PydicomCorpus.FullPath(file));
         var stored = _storage.Write(bytes);
@@ -43,7 +45,19 @@ public class SqliteIndexTests
             [(int)MetadataType.TransferSyntax] = parsed.TransferSyntax.Uid,
             [(int)MetadataType.SopClassUid] = parsed.Dataset.GetString(DicomTags.SOPClassUID) ?? "",
         };
-        var outcome = _index.Store(InstanceToIndex.Create(parsed.Dataset, stored, metadata), overwrite);
+        StoreOutcome outcome;
+        try
+        {
+            outcome = _index.Store(InstanceToIndex.Create(parsed.Dataset, stored, metadata), overwrite, limits);
+        }
+        catch (StorageFullException)
+        {
+            _storage.Remove(stored.Uuid);
+            throw;
+        }
+
+        foreach (var uuid in outcome.RecycledFileUuids)
+            _storage.Remove(uuid);
         if (outcome.Status == StoreStatus.AlreadyStored)
             _storage.Remove(stored.Uuid);
         if (outcome.ReplacedFileUuid is { } replaced)
@@ -55,7 +69,8 @@ public class SqliteIndexTests
     public void Store_Instance_ResourcesTagsParentsAndChanges()
     {
         var outcome = Ingest("test_files/CT_small.dcm");
-        Assert.That(outcome, Is.EqualTo(new StoreOutcome(StoreStatus.Success, "f689ddd2-662f8fe1-8b18180d-ec2a2cee-937917af")));
+        Assert.That((outcome.Status, outcome.InstanceId, outcome.ReplacedFileUuid, outcome.RecycledFileUuids.Count),
+            Is.EqualTo((StoreStatus.Success, "f689ddd2-662f8fe1-8b18180d-ec2a2cee-937917af", (string?)null, 0)));
 
         var instance = _index.Get(outcome.InstanceId)!;
         Assert.That(instance.Level, Is.EqualTo(ResourceLevel.Instance));
@@ -161,6 +176,94 @@ public class SqliteIndexTests
         var series = _index.Get(first.InstanceId)!.ParentId!;
         Assert.That(_index.GetMetadata(series, MetadataType.RemoteAET), Is.EqualTo("FIRST"));
         Assert.That(_index.GetMetadata(first.InstanceId, MetadataType.RemoteAET), Is.Null, "series metadata stays on the series");
+    }
+
+    private static readonly string[] FourPatients = ["test_files/CT_small.dcm", "test_files/MR_small.dcm", "test_files/rtplan.dcm", "test_files/JPEG2000.dcm"];
+
+    private string PatientOf(StoreOutcome outcome) => _index.Get(_index.Get(_index.Get(_index.Get(outcome.InstanceId)!.ParentId!)!.ParentId!)!.ParentId!)!.PublicId;
+
+    [Test]
+    public void Store_MaximumPatientCount_OldestPatientRecycledWithItsFiles()
+    {
+        var limits = new StorageLimits(0, 2, Reject: false);
+        var outcomes = FourPatients.Select(f => Ingest(f, false, limits)).ToList();
+        Assert.That(_index.List(ResourceLevel.Patient), Is.EqualTo(new[] { PatientOf(outcomes[2]), PatientOf(outcomes[3]) }));
+        Assert.That(outcomes[2].RecycledFileUuids, Has.Count.EqualTo(1), "storing the third patient recycles the first");
+        Assert.That(_storage.AllUuids().Count(), Is.EqualTo(2), "the recycled files are gone");
+    }
+
+    [Test]
+    public void Store_NewInstanceOfAnOldPatient_MakesItTheMostRecent()
+    {
+        var limits = new StorageLimits(0, 2, Reject: false);
+        var ct = Ingest("test_files/CT_small.dcm", false, limits);
+        Ingest("test_files/MR_small.dcm", false, limits);
+        Ingest("test_files/CT_small.dcm", true, limits); // CT's patient again: now the most recent
+        Ingest("test_files/rtplan.dcm", false, limits);
+        Assert.That(_index.List(ResourceLevel.Patient), Does.Contain(PatientOf(ct)).And.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void Store_ProtectedPatient_NeverRecycledAndStaysProtected()
+    {
+        var limits = new StorageLimits(0, 2, Reject: false);
+        var ct = Ingest(FourPatients[0], false, limits);
+        Assert.That(_index.SetProtected(PatientOf(ct), true), Is.True);
+        Ingest(FourPatients[0], true, limits); // a new copy into the protected patient keeps it protected
+        Assert.That(_index.IsProtected(PatientOf(ct)), Is.True);
+        var mrPatient = PatientOf(Ingest(FourPatients[1], false, limits));
+        Ingest(FourPatients[2], false, limits);
+        Assert.That(_index.List(ResourceLevel.Patient), Does.Contain(PatientOf(ct)).And.Not.Contain(mrPatient));
+        Assert.That(_index.SetProtected("unknown", true), Is.False);
+        Assert.That(_index.IsProtected("unknown"), Is.Null);
+    }
+
+    [Test]
+    public void Store_FullAndNothingToRecycle_RefusedAndNothingChanges()
+    {
+        var limits = new StorageLimits(0, 1, Reject: false);
+        var ct = Ingest(FourPatients[0], false, limits);
+        _index.SetProtected(PatientOf(ct), true);
+        var changes = _index.Changes(0, 1000).Count;
+        Assert.Throws<StorageFullException>(() => Ingest(FourPatients[1], false, limits));
+        Assert.That(_index.List(ResourceLevel.Patient), Is.EqualTo(new[] { PatientOf(ct) }));
+        Assert.That(_index.Statistics().Instances, Is.EqualTo(1));
+        Assert.That(_index.Changes(0, 1000), Has.Count.EqualTo(changes), "the refused store left no change behind");
+        Assert.That(_storage.AllUuids().Count(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Store_RejectMode_RefusesInsteadOfRecycling()
+    {
+        var limits = new StorageLimits(0, 1, Reject: true);
+        var ct = Ingest(FourPatients[0], false, limits);
+        Assert.Throws<StorageFullException>(() => Ingest(FourPatients[1], false, limits));
+        Ingest(FourPatients[0], true, limits); // the same patient still fits
+        Assert.That(_index.List(ResourceLevel.Patient), Is.EqualTo(new[] { PatientOf(ct) }));
+    }
+
+    [Test]
+    public void Store_MaximumStorageSize_RecyclesUntilTheNewFileFits()
+    {
+        string[] smallFirst = ["test_files/rtplan.dcm", "test_files/JPEG2000.dcm", "test_files/MR_small.dcm", "test_files/CT_small.dcm"];
+        var sizes = smallFirst.Select(f => new FileInfo(PydicomCorpus.FullPath(f)).Length).ToList();
+        // Room for the last two files only.
+        var limits = new StorageLimits(sizes[2] + sizes[3] + 1, 0, Reject: false);
+        var outcomes = smallFirst.Select(f => Ingest(f, false, limits)).ToList();
+        Assert.That(_index.List(ResourceLevel.Patient), Is.EqualTo(new[] { PatientOf(outcomes[2]), PatientOf(outcomes[3]) }));
+        Assert.That(_index.Statistics().TotalDiskSize, Is.LessThanOrEqualTo(limits.MaximumBytes));
+        Assert.Throws<StorageFullException>(() => Ingest(smallFirst[3], true, new StorageLimits(sizes[3] - 1, 0, Reject: false)), "larger than the whole area");
+    }
+
+    [Test]
+    public void Recycle_LimitLowered_AppliesAtOnce()
+    {
+        FourPatients.ToList().ForEach(f => Ingest(f));
+        Assert.That(_index.Recycle(new StorageLimits(0, 1, Reject: true)), Is.Empty, "Reject mode never deletes by itself");
+        Assert.That(_index.Statistics().Patients, Is.EqualTo(4));
+        var files = _index.Recycle(new StorageLimits(0, 1, Reject: false));
+        Assert.That(files, Has.Count.EqualTo(3));
+        Assert.That(_index.Statistics().Patients, Is.EqualTo(1));
     }
 
     [Test]

@@ -5,6 +5,7 @@ using DicomScript.Rest.Security;
 using DicomScript.Server;
 using DicomScript.Server.Ingest;
 using DicomScript.Storage.Identifiers;
+using DicomScript.Storage.Index;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -51,6 +52,10 @@ internal static class InstanceRoutes
         catch (DicomFormatException ex)
         {
             return OrthancResponses.Error(context, OrthancError.BadFileFormat, ex.Message);
+        }
+        catch (StorageFullException ex)
+        {
+            return OrthancResponses.Error(context, OrthancError.FullStorage, ex.Message);
         }
         catch (MissingIdentifierException ex)
         {

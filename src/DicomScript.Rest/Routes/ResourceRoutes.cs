@@ -26,6 +26,10 @@ internal static class ResourceRoutes
                 Found(archive, level, id) ? OrthancResponses.Json(ResourceJson.Describe(archive.Index, id)) : Results.NotFound());
             routes.MapDelete(plural + "/{id}", (string id) => Delete(archive, level, id));
         }
+
+        // Protection from recycling: "0" or "1", as text.
+        routes.MapGet("/patients/{id}/protected", (HttpContext context, string id) => IsProtected(context, archive, id));
+        routes.MapPut("/patients/{id}/protected", (HttpContext context, string id) => SetProtectedAsync(context, archive, id));
     }
 
     /// <summary>True when <paramref name="id"/> is a resource of <paramref name="level"/> (Orthanc answers 404 for another level's ID).</summary>
@@ -54,6 +58,27 @@ internal static class ResourceRoutes
             return OrthancResponses.Json(new JsonArray([.. ids.Select(id => (JsonNode)id)]));
         // A resource deleted while the list is built is left out rather than shown as null.
         return OrthancResponses.Json(new JsonArray([.. ids.Select(id => ResourceJson.Describe(archive.Index, id)).OfType<JsonNode>()]));
+    }
+
+    private static IResult IsProtected(HttpContext context, DicomScriptServer archive, string id) => archive.Index.IsProtected(id) switch
+    {
+        true => Results.Text("1", "text/plain"),
+        false => Results.Text("0", "text/plain"),
+        null => OrthancResponses.Error(context, OrthancError.UnknownResource),
+    };
+
+    private static async Task<IResult> SetProtectedAsync(HttpContext context, DicomScriptServer archive, string id)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var isProtected = (await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false)).Trim() switch
+        {
+            "0" => false,
+            "1" => true,
+            _ => (bool?)null,
+        };
+        if (isProtected is null)
+            return OrthancResponses.Error(context, OrthancError.BadRequest, "the body must be 0 or 1");
+        return archive.Index.SetProtected(id, isProtected.Value) ? Results.Text("", "text/plain") : OrthancResponses.Error(context, OrthancError.UnknownResource);
     }
 
     // Orthanc's answer: {"RemainingAncestor": null | {ID, Path, Type}}.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DicomScript.Storage.Index;
 
 namespace DicomScript.Server.Configuration;
 
@@ -66,6 +67,9 @@ public sealed class OrthancConfiguration
     public long MaximumPatientCount => Integer("MaximumPatientCount", 0);
 
     public MaximumStorageMode MaximumStorageMode => Enum("MaximumStorageMode", MaximumStorageMode.Recycle);
+
+    /// <summary>MaximumStorageSize (MB), MaximumPatientCount and MaximumStorageMode, as the index applies them.</summary>
+    public StorageLimits StorageLimits => new(MaximumStorageSize * 1024 * 1024, MaximumPatientCount, MaximumStorageMode == MaximumStorageMode.Reject);
 
     /// <summary>The Lua scripts to load, in order, resolved against the configuration folder.</summary>
     public IReadOnlyList<string> LuaScripts => Strings("LuaScripts").Select(ResolvePath).ToList();

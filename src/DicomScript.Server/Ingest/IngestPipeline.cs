@@ -54,7 +54,7 @@ public sealed partial class IngestPipeline
         try
         {
             outcome = _index.Store(InstanceToIndex.Create(file.Dataset, stored, StoreTimeMetadata.OfInstance(file, origin)) with { SeriesMetadata = StoreTimeMetadata.OfNewSeries(file.Dataset, origin) },
-                overwrite: _configuration.OverwriteInstances != OverwriteMode.Never);
+                overwrite: _configuration.OverwriteInstances != OverwriteMode.Never, _configuration.StorageLimits);
         }
         catch
         {
@@ -67,9 +67,16 @@ public sealed partial class IngestPipeline
             _storage.Remove(stored.Uuid);
         if (outcome.ReplacedFileUuid is { } replaced)
             _storage.Remove(replaced);
+        foreach (var uuid in outcome.RecycledFileUuids)
+            _storage.Remove(uuid);
+        if (outcome.RecycledFileUuids.Count > 0)
+            LogRecycled(_logger, outcome.RecycledFileUuids.Count, outcome.InstanceId);
         LogStored(_logger, outcome.InstanceId, outcome.Status.ToString(), origin.RemoteAet ?? origin.RequestOrigin);
         return new IngestResult(outcome.Status == StoreStatus.Success ? IngestStatus.Success : IngestStatus.AlreadyStored, identifiers);
     }
+
+    [LoggerMessage(2002, LogLevel.Information, "Recycled the oldest patients ({Files} files) to make room for {InstanceId}")]
+    private static partial void LogRecycled(ILogger logger, int files, string instanceId);
 
     [LoggerMessage(2000, LogLevel.Information, "Instance {InstanceId} from {From}: {Status}")]
     private static partial void LogStored(ILogger logger, string instanceId, string status, string from);

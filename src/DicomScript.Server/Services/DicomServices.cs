@@ -5,6 +5,7 @@ using DicomScript.Network.Dimse;
 using DicomScript.Network.Scp;
 using DicomScript.Server.Ingest;
 using DicomScript.Storage.Identifiers;
+using DicomScript.Storage.Index;
 using Microsoft.Extensions.Logging;
 
 namespace DicomScript.Server.Services;
@@ -53,6 +54,11 @@ public sealed partial class DicomServices : ICEchoHandler, ICStoreHandler
             // Orthanc cannot file such an instance either: refuse it, store nothing.
             LogRefused(_logger, request.SopInstanceUid, request.Caller.CallingAETitle, ex.Message);
             return DimseStatus.UnableToProcess;
+        }
+        catch (StorageFullException ex)
+        {
+            LogRefused(_logger, request.SopInstanceUid, request.Caller.CallingAETitle, ex.Message);
+            return DimseStatus.OutOfResources;
         }
     }
 

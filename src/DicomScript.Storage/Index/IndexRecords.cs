@@ -30,7 +30,11 @@ public enum StoreStatus
 }
 
 /// <summary>The outcome of a store: its status and, when it replaced a previous copy, that copy's file to remove.</summary>
-public sealed record StoreOutcome(StoreStatus Status, string InstanceId, string? ReplacedFileUuid = null);
+public sealed record StoreOutcome(StoreStatus Status, string InstanceId, string? ReplacedFileUuid = null)
+{
+    /// <summary>The files of the patients recycled to make room, to remove after the commit.</summary>
+    public IReadOnlyList<string> RecycledFileUuids { get; init; } = [];
+}
 
 /// <summary>A resource as the index knows it.</summary>
 public sealed record ResourceInfo(

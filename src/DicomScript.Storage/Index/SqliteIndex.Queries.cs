@@ -3,6 +3,7 @@ using DicomScript.Dicom.Data;
 using DicomScript.Dicom.Dictionary;
 using DicomScript.Storage.Files;
 using DicomScript.Storage.Identifiers;
+using Microsoft.Data.Sqlite;
 
 namespace DicomScript.Storage.Index;
 
@@ -229,33 +230,41 @@ public sealed partial class SqliteIndex
             var row = _connection.QuerySingleOrDefault<(long Id, long? Parent)?>("SELECT internalId, parentId FROM Resources WHERE publicId = @publicId", new { publicId }, transaction);
             if (row is not { } resource)
                 return null;
-            var files = _connection.Query<string>("""
-                WITH RECURSIVE sub(id) AS (SELECT @id UNION ALL SELECT r.internalId FROM Resources r JOIN sub ON r.parentId = sub.id)
-                SELECT a.uuid FROM AttachedFiles a JOIN sub ON a.id = sub.id
-                """, new { id = resource.Id }, transaction).ToList();
-            _connection.Execute("DELETE FROM Resources WHERE internalId = @id", new { id = resource.Id }, transaction);
+            var outcome = DeleteTree(resource.Id, resource.Parent, transaction);
+            transaction.Commit();
+            return outcome;
+        }
+    }
 
-            // Climb while the parent has no child left.
-            (string, ResourceLevel)? remaining = null;
-            var parent = resource.Parent;
-            while (parent is { } parentId)
+    // Deletes a resource with everything below it, then the ancestors left without children, in the
+    // caller's transaction; returns the files to remove once it commits.
+    private DeleteOutcome DeleteTree(long id, long? parentOfResource, SqliteTransaction transaction)
+    {
+        var files = _connection.Query<string>("""
+            WITH RECURSIVE sub(id) AS (SELECT @id UNION ALL SELECT r.internalId FROM Resources r JOIN sub ON r.parentId = sub.id)
+            SELECT a.uuid FROM AttachedFiles a JOIN sub ON a.id = sub.id
+            """, new { id }, transaction).ToList();
+        _connection.Execute("DELETE FROM Resources WHERE internalId = @id", new { id }, transaction);
+
+        // Climb while the parent has no child left.
+        (string, ResourceLevel)? remaining = null;
+        var parent = parentOfResource;
+        while (parent is { } parentId)
+        {
+            var up = _connection.QuerySingle<(long? Grandparent, string PublicId, long Level, long Children)>("""
+                SELECT parentId, publicId, resourceType, (SELECT COUNT(*) FROM Resources c WHERE c.parentId = @parentId)
+                FROM Resources WHERE internalId = @parentId
+                """, new { parentId }, transaction);
+            if (up.Children > 0)
             {
-                var up = _connection.QuerySingle<(long? Grandparent, string PublicId, long Level, long Children)>("""
-                    SELECT parentId, publicId, resourceType, (SELECT COUNT(*) FROM Resources c WHERE c.parentId = @parentId)
-                    FROM Resources WHERE internalId = @parentId
-                    """, new { parentId }, transaction);
-                if (up.Children > 0)
-                {
-                    remaining = (up.PublicId, (ResourceLevel)up.Level);
-                    break;
-                }
-
-                _connection.Execute("DELETE FROM Resources WHERE internalId = @parentId", new { parentId }, transaction);
-                parent = up.Grandparent;
+                remaining = (up.PublicId, (ResourceLevel)up.Level);
+                break;
             }
 
-            transaction.Commit();
-            return new DeleteOutcome(files, remaining);
+            _connection.Execute("DELETE FROM Resources WHERE internalId = @parentId", new { parentId }, transaction);
+            parent = up.Grandparent;
         }
+
+        return new DeleteOutcome(files, remaining);
     }
 }

@@ -12,7 +12,7 @@ public sealed partial class SqliteIndex
     /// instance changes nothing (AlreadyStored); with true it replaces the first, whose file the
     /// outcome names for removal after the commit.
     /// </summary>
-    public StoreOutcome Store(InstanceToIndex instance, bool overwrite)
+    public StoreOutcome Store(InstanceToIndex instance, bool overwrite, StorageLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var ids = instance.Identifiers;
@@ -31,7 +31,7 @@ public sealed partial class SqliteIndex
             }
 
             var now = Now();
-            var (patient, _) = GetOrCreate(ResourceLevel.Patient, ids.PatientHash, null, instance, now, transaction);
+            var (patient, newPatient) = GetOrCreate(ResourceLevel.Patient, ids.PatientHash, null, instance, now, transaction);
             var (study, _) = GetOrCreate(ResourceLevel.Study, ids.StudyHash, patient, instance, now, transaction);
             var (series, newSeries) = GetOrCreate(ResourceLevel.Series, ids.SeriesHash, study, instance, now, transaction);
             var (instanceId, _) = GetOrCreate(ResourceLevel.Instance, ids.InstanceHash, series, instance, now, transaction);
@@ -50,16 +50,23 @@ public sealed partial class SqliteIndex
             // A new instance makes its series, study and patient unstable again.
             _connection.Execute("UPDATE Resources SET isStable = 0 WHERE internalId IN (@patient, @study, @series)", new { patient, study, series }, transaction);
             var file = instance.Dicom;
+            var recycled = MakeRoom(limits ?? StorageLimits.None, file.StoredSize, patient, transaction);
             _connection.Execute("""
                 INSERT INTO AttachedFiles(id, fileType, uuid, storedSize, uncompressedSize, compressed, uncompressedMd5)
                 VALUES (@instanceId, @type, @uuid, @stored, @uncompressed, @compressed, @md5)
                 """, new { instanceId, type = DicomAttachment, uuid = file.Uuid, stored = file.StoredSize, uncompressed = file.UncompressedSize, compressed = file.Compressed ? 1 : 0, md5 = file.UncompressedMd5 }, transaction);
 
-            // Patients are recycled oldest first: a new instance makes its patient the most recent.
-            _connection.Execute("DELETE FROM PatientRecyclingOrder WHERE patientId = @patient; INSERT INTO PatientRecyclingOrder(patientId) VALUES (@patient)",
-                new { patient }, transaction);
+            // Patients are recycled oldest first: a new instance makes its patient the most recent,
+            // unless it is protected (absent from the order), which it stays.
+            var protectedPatient = !newPatient && _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM PatientRecyclingOrder WHERE patientId = @patient", new { patient }, transaction) == 0;
+            if (!protectedPatient)
+            {
+                _connection.Execute("DELETE FROM PatientRecyclingOrder WHERE patientId = @patient; INSERT INTO PatientRecyclingOrder(patientId) VALUES (@patient)",
+                    new { patient }, transaction);
+            }
+
             transaction.Commit();
-            return new StoreOutcome(StoreStatus.Success, ids.InstanceHash, replaced);
+            return new StoreOutcome(StoreStatus.Success, ids.InstanceHash, replaced) { RecycledFileUuids = recycled };
         }
     }
 

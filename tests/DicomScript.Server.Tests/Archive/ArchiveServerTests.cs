@@ -35,10 +35,10 @@ public class ArchiveServerTests
         _folder.Delete(recursive: true);
     }
 
-    private DicomScriptServer Create(int stableAge = 1)
+    private DicomScriptServer Create(int stableAge = 1, string extraJson = "")
     {
         var config = Path.Combine(_folder.FullName, "orthanc.json");
-        File.WriteAllText(config, $$"""{ "DicomAet": "ARCHIVE", "DicomPort": 0, "StorageDirectory": "storage", "StableAge": {{stableAge}}, "DicomAlwaysAllowFind": true }""");
+        File.WriteAllText(config, $$"""{ "DicomAet": "ARCHIVE", "DicomPort": 0, "StorageDirectory": "storage", "StableAge": {{stableAge}}, "DicomAlwaysAllowFind": true {{extraJson}} }""");
         return DicomScriptServer.Create(ConfigurationLoader.Load(config), NullLoggerFactory.Instance, bindAddress: IPAddress.Loopback);
     }
 
@@ -55,6 +55,30 @@ public class ArchiveServerTests
     {
         var echoscu = ExternalTools.Require("echoscu", "dcmtk");
         Assert.That(ExternalTools.Run(echoscu, ["-aec", "ARCHIVE", "127.0.0.1", _server.DicomPort.ToString(CultureInfo.InvariantCulture)]).ExitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task CStore_FullInRejectMode_RefusedOutOfResourcesNothingStored()
+    {
+        await _server.DisposeAsync();
+        _server = Create(extraJson: ", \"MaximumPatientCount\": 1, \"MaximumStorageMode\": \"Reject\"");
+        _server.Start();
+        var (_, output) = Storescu(PydicomCorpus.FullPath("test_files/CT_small.dcm"), PydicomCorpus.FullPath("test_files/MR_small.dcm"));
+        Assert.That(output, Does.Contain("Refused: OutOfResources"));
+        Assert.That(_server.Index.Statistics().Patients, Is.EqualTo(1));
+        Assert.That(_server.Storage.AllUuids().Count(), Is.EqualTo(1), "the refused file is not left behind");
+    }
+
+    [Test]
+    public async Task Restart_LimitLowered_OldestPatientsRecycledAtStart()
+    {
+        var (exit, output) = Storescu([.. new[] { "CT_small.dcm", "MR_small.dcm", "rtplan.dcm" }.Select(f => PydicomCorpus.FullPath("test_files/" + f))]);
+        Assert.That(exit, Is.Zero, output);
+        var newest = _server.Index.List(ResourceLevel.Patient)[^1];
+        await _server.DisposeAsync();
+        _server = Create(extraJson: ", \"MaximumPatientCount\": 1");
+        Assert.That(_server.Index.List(ResourceLevel.Patient), Is.EqualTo(new[] { newest }));
+        Assert.That(_server.Storage.AllUuids().Count(), Is.EqualTo(1));
     }
 
     [Test]
