@@ -56,8 +56,8 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var logger = loggerFactory.CreateLogger("DicomScript");
-        var storage = new StorageArea(configuration.StorageDirectory, configuration.StorageCompression);
-        var index = SqliteIndex.Open(configuration.IndexDirectory);
+        var storage = new StorageArea(configuration.StorageDirectory, configuration.StorageCompression, configuration.SyncStorageArea);
+        var index = SqliteIndex.Open(configuration.IndexDirectory, configuration.SyncStorageArea);
         RecoverAfterCrash(storage, index, configuration.IndexDirectory, logger);
         // A limit lowered since the last run applies at once, as in Orthanc.
         foreach (var uuid in index.Recycle(configuration.StorageLimits))

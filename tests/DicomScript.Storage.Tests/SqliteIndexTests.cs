@@ -153,8 +153,10 @@ public class SqliteIndexTests
     {
         var outcome = Ingest("test_files/rtplan.dcm");
         Assert.That(_index.JournalMode, Is.EqualTo("wal"));
+        Assert.That(_index.Synchronous, Is.EqualTo(1), "NORMAL: a commit survives a killed process");
         _index.Dispose();
-        _index = SqliteIndex.Open(_folder.FullName);
+        _index = SqliteIndex.Open(_folder.FullName, durable: true);
+        Assert.That(_index.Synchronous, Is.EqualTo(2), "FULL: a commit survives a power loss");
         Assert.That(_index.Get(outcome.InstanceId), Is.Not.Null);
         Assert.That(_index.InstancesOf(_index.List(ResourceLevel.Patient).Single()), Is.EqualTo(new[] { outcome.InstanceId }));
     }

@@ -17,11 +17,12 @@ public class StorageAreaTests
     [TearDown]
     public void DeleteRoot() => _root.Delete(recursive: true);
 
-    [TestCase(false)]
-    [TestCase(true)]
-    public void WriteReadRemove_RoundTripInOrthancLayout(bool compress)
+    [TestCase(false, false)]
+    [TestCase(true, false)]
+    [TestCase(false, true)]
+    public void WriteReadRemove_RoundTripInOrthancLayout(bool compress, bool durable)
     {
-        var area = new StorageArea(_root.FullName, compress);
+        var area = new StorageArea(_root.FullName, compress, durable);
         var content = new byte[100_000];
         new Random(1).NextBytes(content.AsSpan(0, 50_000)); // half random, half zeros: compressible
         var stored = area.Write(content);
@@ -51,6 +52,14 @@ public class StorageAreaTests
         File.WriteAllBytes(area.PathOf(stored.Uuid) + ".deadbeef.tmp", new byte[5]);
         Assert.That(area.RemoveLeftoverTemporaryFiles(), Is.EqualTo(1));
         Assert.That(File.Exists(area.PathOf(stored.Uuid)), Is.True);
+    }
+
+    [Test]
+    public void DirectorySync_MissingFolder_ClearError()
+    {
+        DirectorySync.Sync(_root.FullName); // a real folder syncs
+        var missing = Path.Combine(_root.FullName, "missing");
+        Assert.That(() => DirectorySync.Sync(missing), Throws.InstanceOf<IOException>().With.Message.Contains(missing));
     }
 
     [TestCase("../../etc/passwd")]

@@ -61,6 +61,12 @@ public sealed class OrthancConfiguration
 
     public bool StorageCompression => Boolean("StorageCompression", false);
 
+    /// <summary>
+    /// Ours (off by default): sync every stored file, its folder and each index commit to the disk, so
+    /// an acknowledged instance survives a power loss, not only a killed process.
+    /// </summary>
+    public bool SyncStorageArea => Boolean("SyncStorageArea", false);
+
     /// <summary>In megabytes; 0 = unlimited.</summary>
     public long MaximumStorageSize => Integer("MaximumStorageSize", 0);
 

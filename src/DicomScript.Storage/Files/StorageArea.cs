@@ -30,7 +30,10 @@ public sealed class StorageArea
 
     public bool Compress { get; }
 
-    /// <summary>Flush file contents to the disk before the rename (survives power loss; costs time).</summary>
+    /// <summary>
+    /// Sync each file to the disk before the rename, and its folder after it, so a stored file
+    /// survives a power loss (costs time; bench/README.md has the figure).
+    /// </summary>
     public bool Durable { get; }
 
     public string PathOf(string uuid)
@@ -67,6 +70,8 @@ public sealed class StorageArea
             }
 
             File.Move(temporary, path, overwrite: false);
+            if (Durable)
+                DirectorySync.Sync(Path.GetDirectoryName(path)!);
         }
         catch
         {

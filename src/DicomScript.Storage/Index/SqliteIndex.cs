@@ -23,14 +23,18 @@ public sealed partial class SqliteIndex : IDisposable
 
     private SqliteIndex(SqliteConnection connection) => _connection = connection;
 
-    /// <summary>Opens (creating when needed) <c>index.sqlite</c> in <paramref name="folder"/>.</summary>
-    public static SqliteIndex Open(string folder)
+    /// <summary>
+    /// Opens (creating when needed) <c>index.sqlite</c> in <paramref name="folder"/>. With
+    /// <paramref name="durable"/>, each commit is synced to the disk (synchronous=FULL): it then
+    /// survives a power loss, not only the process being killed.
+    /// </summary>
+    public static SqliteIndex Open(string folder, bool durable = false)
     {
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, "index.sqlite");
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
-        connection.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+        connection.Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={(durable ? "FULL" : "NORMAL")}; PRAGMA foreign_keys=ON;");
         connection.Execute(IndexSchema.Create);
         var version = connection.ExecuteScalar<string?>("SELECT value FROM GlobalProperties WHERE property = 1");
         if (version is null)
@@ -38,6 +42,16 @@ public sealed partial class SqliteIndex : IDisposable
         else if (version != IndexSchema.Version.ToString(CultureInfo.InvariantCulture))
             throw new InvalidOperationException($"{path}: index schema version {version}, this version of DicomScript reads {IndexSchema.Version}");
         return new SqliteIndex(connection);
+    }
+
+    /// <summary>SQLite's synchronous level: 1 (NORMAL) or 2 (FULL, durable).</summary>
+    public long Synchronous
+    {
+        get
+        {
+            lock (_lock)
+                return _connection.ExecuteScalar<long>("PRAGMA synchronous");
+        }
     }
 
     public string JournalMode

@@ -70,6 +70,19 @@ public class ArchiveServerTests
     }
 
     [Test]
+    public async Task SyncStorageArea_FilesAndIndexCommitsSynced()
+    {
+        Assert.That((_server.Storage.Durable, _server.Index.Synchronous), Is.EqualTo((false, 1L)), "off by default");
+        await _server.DisposeAsync();
+        _server = Create(extraJson: ", \"SyncStorageArea\": true");
+        _server.Start();
+        Assert.That((_server.Storage.Durable, _server.Index.Synchronous), Is.EqualTo((true, 2L)));
+        var (exit, output) = Storescu(PydicomCorpus.FullPath("test_files/CT_small.dcm"));
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(_server.Index.Statistics().Instances, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Restart_LimitLowered_OldestPatientsRecycledAtStart()
     {
         var (exit, output) = Storescu([.. new[] { "CT_small.dcm", "MR_small.dcm", "rtplan.dcm" }.Select(f => PydicomCorpus.FullPath("test_files/" + f))]);
