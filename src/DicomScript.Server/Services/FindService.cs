@@ -56,7 +56,7 @@ public sealed class FindService : ICFindHandler
             .ToList();
 
         var (lookup, viaSeries) = BuildLookup(keys, level);
-        var finder = new ResourceFinder(_index.AllResources(), ReadInstance);
+        var finder = new ResourceFinder(IndexScope.For(_index, viaSeries ? ResourceLevel.Series : level, lookup), ReadInstance);
         var matches = viaSeries
             ? finder.FindResources(ResourceLevel.Series, lookup).Select(s => finder.Parent(s)!).DistinctBy(s => s.InternalId).ToList()
             : finder.FindResources(level, lookup);

@@ -63,6 +63,42 @@ public sealed partial class SqliteIndex
         }
     }
 
+    /// <summary>
+    /// The resources of <paramref name="level"/> whose identifier <paramref name="tag"/> is one of
+    /// <paramref name="values"/>, with all their ancestors and descendants: everything a search
+    /// constrained by that identifier can look at, read through the identifier index instead of
+    /// the whole table.
+    /// </summary>
+    public IReadOnlyList<IndexedResource> ResourcesAround(ResourceLevel level, DicomTag tag, IReadOnlyCollection<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        const string scope = """
+            WITH RECURSIVE seeds(id) AS (
+                SELECT r.internalId FROM DicomIdentifiers d JOIN Resources r ON r.internalId = d.id
+                WHERE d.tag = @tag AND d.value IN @values AND r.resourceType = @level),
+            down(id) AS (SELECT id FROM seeds UNION ALL SELECT r.internalId FROM Resources r JOIN down ON r.parentId = down.id),
+            up(id, parent) AS (
+                SELECT internalId, parentId FROM Resources WHERE internalId IN (SELECT id FROM seeds)
+                UNION SELECT p.internalId, p.parentId FROM Resources p JOIN up ON p.internalId = up.parent),
+            scope(id) AS (SELECT id FROM down UNION SELECT id FROM up)
+            """;
+        var parameters = new { tag = (long)tag.Value, values, level = (int)level };
+        lock (_lock)
+        {
+            var tags = _connection.Query<(long Id, long Tag, string Value)>(scope + " SELECT m.id, m.tag, m.value FROM MainDicomTags m WHERE m.id IN (SELECT id FROM scope)", parameters)
+                .GroupBy(t => t.Id)
+                .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<DicomTag, string>)g.ToDictionary(t => new DicomTag((uint)t.Tag), t => t.Value));
+            return [.. _connection.Query<(long Id, long Level, string PublicId, long? Parent)>(
+                    scope + " SELECT internalId, resourceType, publicId, parentId FROM Resources WHERE internalId IN (SELECT id FROM scope) ORDER BY internalId", parameters)
+                .Select(r => new IndexedResource(r.Id, (ResourceLevel)r.Level, r.PublicId, r.Parent,
+                    tags.TryGetValue(r.Id, out var own) ? own : new Dictionary<DicomTag, string>()))];
+        }
+    }
+
+    /// <summary>The level whose DICOM identifiers include <paramref name="tag"/> (PatientID, StudyInstanceUID, AccessionNumber, ...); null for another tag.</summary>
+    public static ResourceLevel? IdentifierLevel(DicomTag tag) =>
+        Identifiers.FirstOrDefault(p => p.Value.Contains(tag)) is { Value: not null } found ? found.Key : null;
+
     /// <summary>One metadata value of a resource, or null (one statement, unlike <see cref="Get"/>).</summary>
     public string? GetMetadata(string publicId, MetadataType type)
     {

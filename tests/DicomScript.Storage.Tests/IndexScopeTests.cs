@@ -1,0 +1,96 @@
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.IO;
+using DicomScript.Dicom.Json;
+using DicomScript.Dicom.Tests.Support;
+using DicomScript.Storage.Files;
+using DicomScript.Storage.Identifiers;
+using DicomScript.Storage.Index;
+using DicomScript.Storage.Search;
+using NUnit.Framework;
+
+namespace DicomScript.Storage.Tests;
+
+/// <summary>
+/// A search read through the identifier index (IndexScope) finds exactly what the same search over
+/// the whole index finds, for every identifier and level, on the pydicom corpus.
+/// </summary>
+[TestFixture]
+public class IndexScopeTests
+{
+    private static readonly DicomTag[] IdentifierTags =
+        [DicomTags.PatientID, DicomTags.StudyInstanceUID, DicomTags.AccessionNumber, DicomTags.SeriesInstanceUID, DicomTags.SOPInstanceUID];
+
+    private DirectoryInfo _folder = null!;
+    private SqliteIndex _index = null!;
+    private StorageArea _storage = null!;
+
+    [OneTimeSetUp]
+    public void StoreCorpus()
+    {
+        PydicomCorpus.Require();
+        _folder = Directory.CreateTempSubdirectory("scope-");
+        _storage = new StorageArea(Path.Combine(_folder.FullName, "files"), compress: false);
+        _index = SqliteIndex.Open(_folder.FullName);
+        foreach (var file in DicomScript.Dicom.Tests.Corpus.CorpusReadTests.ValidFiles())
+        {
+            var bytes = File.ReadAllBytes(PydicomCorpus.FullPath(file));
+            try
+            {
+                _index.Store(InstanceToIndex.Create(DicomFile.Parse(bytes).Dataset, _storage.Write(bytes), new Dictionary<int, string>()), overwrite: false);
+            }
+            catch (MissingIdentifierException)
+            {
+                // files Orthanc cannot file either
+            }
+        }
+    }
+
+    [OneTimeTearDown]
+    public void Close()
+    {
+        _index.Dispose();
+        _folder.Delete(recursive: true);
+    }
+
+    private Func<DicomTag, string?> ReadInstance(string instanceId)
+    {
+        var dataset = DicomFile.Parse(_storage.Read(_index.GetDicomFile(instanceId)!.Uuid)).Dataset;
+        return tag => OrthancTagsConverter.ValueOf(dataset, tag);
+    }
+
+    public static IEnumerable<TestCaseData> Cases() =>
+        from level in Enum.GetValues<ResourceLevel>()
+        from tag in IdentifierTags
+        from extra in new[] { "", "PatientName", "ImageType" } // none, a main tag, a tag only the files have
+        select new TestCaseData(level, tag, extra).SetName($"{level} by {DicomDictionary.Find(tag)!.Keyword}{(extra == "" ? "" : " + " + extra)}");
+
+    [TestCaseSource(nameof(Cases))]
+    public void Scope_SameMatchesAsTheWholeIndex(ResourceLevel level, DicomTag tag, string extra)
+    {
+        var whole = new ResourceFinder(_index.AllResources(), ReadInstance);
+        var identifierLevel = SqliteIndex.IdentifierLevel(tag)!.Value;
+        var stored = _index.AllResources().Where(r => r.Level == identifierLevel)
+            .Select(r => r.MainTags.GetValueOrDefault(tag)).OfType<string>().Where(v => v.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.That(stored, Is.Not.Empty);
+        var queries = stored.Take(6).Append(string.Join('\\', stored.Skip(1).Take(2))).Append("no-such-value");
+
+        var narrowed = 0;
+        foreach (var query in queries)
+        {
+            var lookup = new DicomLookup();
+            lookup.AddDicomConstraint(tag, query, caseSensitivePN: false);
+            if (extra == "PatientName")
+                lookup.AddDicomConstraint(DicomTags.PatientName, "*", caseSensitivePN: false);
+            else if (extra == "ImageType")
+                lookup.AddDicomConstraint(DicomTags.ImageType, "*", caseSensitivePN: false);
+            var scope = IndexScope.For(_index, level, lookup);
+            if (scope.Count < _index.AllResources().Count)
+                narrowed++;
+            Assert.That(new ResourceFinder(scope, ReadInstance).Find(level, lookup), Is.EqualTo(whole.Find(level, lookup)), $"{tag} = {query}");
+        }
+
+        // The scope narrows exactly when the identifier's level is the query level or above.
+        Assert.That(narrowed > 0, Is.EqualTo(identifierLevel <= level));
+    }
+}
