@@ -78,7 +78,9 @@ public sealed partial class IngestPipeline
     [LoggerMessage(2002, LogLevel.Information, "Recycled the oldest patients ({Files} files) to make room for {InstanceId}")]
     private static partial void LogRecycled(ILogger logger, int files, string instanceId);
 
-    [LoggerMessage(2000, LogLevel.Information, "Instance {InstanceId} from {From}: {Status}")]
+    // Debug, as Orthanc logs stored instances only when verbose: at a thousand instances a second
+    // an Information line each would flood the log and cost a tenth of the ingest time.
+    [LoggerMessage(2000, LogLevel.Debug, "Instance {InstanceId} from {From}: {Status}")]
     private static partial void LogStored(ILogger logger, string instanceId, string status, string from);
 
     [LoggerMessage(2001, LogLevel.Information, "Instance {InstanceId} ({Origin}) filtered out")]

@@ -31,7 +31,7 @@ public sealed partial class DicomServices : ICEchoHandler, ICStoreHandler
     public async Task<ushort> StoreAsync(CStoreRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        byte[] file;
+        ReadOnlyMemory<byte> file;
         using (var buffer = new MemoryStream((int)request.DataSet.Length + 512))
         {
             var meta = new DicomDataset()
@@ -40,7 +40,7 @@ public sealed partial class DicomServices : ICEchoHandler, ICStoreHandler
                 .AddString(DicomTags.SourceApplicationEntityTitle, DicomVR.AE, request.Caller.CallingAETitle);
             DicomWriter.WriteFileHeader(buffer, meta, new DicomDataset(), request.DataSet.TransferSyntax);
             await request.DataSet.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            file = buffer.ToArray();
+            file = buffer.GetBuffer().AsMemory(0, (int)buffer.Length); // no copy: the stream is only disposed, never reused
         }
 
         try

@@ -59,11 +59,10 @@ public sealed class StorageArea
 
     private void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + TemporarySuffix;
         try
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
+            using (var file = CreateInFolder(temporary))
             {
                 file.Write(bytes);
                 file.Flush(flushToDisk: Durable);
@@ -77,6 +76,22 @@ public sealed class StorageArea
         {
             File.Delete(temporary);
             throw;
+        }
+    }
+
+    // Unbuffered (the content goes in one write; a buffer would only be a copy). The xx/yy folder
+    // usually exists: it is made only when the open says it is missing (also when Remove has just
+    // deleted it, emptied), which spares a system call per file.
+    private static FileStream CreateInFolder(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         }
     }
 

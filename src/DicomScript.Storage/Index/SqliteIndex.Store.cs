@@ -20,7 +20,7 @@ public sealed partial class SqliteIndex
         {
             using var transaction = _connection.BeginTransaction();
             string? replaced = null;
-            var existing = _connection.ExecuteScalar<long?>("SELECT internalId FROM Resources WHERE publicId = @id", new { id = ids.InstanceHash }, transaction);
+            var existing = (long?)_prepared.Scalar(transaction, "SELECT internalId FROM Resources WHERE publicId = @id", ("@id", ids.InstanceHash));
             if (existing is { } existingId)
             {
                 if (!overwrite)
@@ -48,21 +48,23 @@ public sealed partial class SqliteIndex
                 SetMetadata(parent, (int)MetadataType.LastUpdate, now, transaction);
 
             // A new instance makes its series, study and patient unstable again.
-            _connection.Execute("UPDATE Resources SET isStable = 0 WHERE internalId IN (@patient, @study, @series)", new { patient, study, series }, transaction);
+            _prepared.Execute(transaction, "UPDATE Resources SET isStable = 0 WHERE internalId IN (@patient, @study, @series)",
+                ("@patient", patient), ("@study", study), ("@series", series));
             var file = instance.Dicom;
             var recycled = MakeRoom(limits ?? StorageLimits.None, file.StoredSize, patient, transaction);
-            _connection.Execute("""
+            _prepared.Execute(transaction, """
                 INSERT INTO AttachedFiles(id, fileType, uuid, storedSize, uncompressedSize, compressed, uncompressedMd5)
                 VALUES (@instanceId, @type, @uuid, @stored, @uncompressed, @compressed, @md5)
-                """, new { instanceId, type = DicomAttachment, uuid = file.Uuid, stored = file.StoredSize, uncompressed = file.UncompressedSize, compressed = file.Compressed ? 1 : 0, md5 = file.UncompressedMd5 }, transaction);
+                """, ("@instanceId", instanceId), ("@type", DicomAttachment), ("@uuid", file.Uuid), ("@stored", file.StoredSize),
+                ("@uncompressed", file.UncompressedSize), ("@compressed", file.Compressed ? 1 : 0), ("@md5", file.UncompressedMd5));
 
             // Patients are recycled oldest first: a new instance makes its patient the most recent,
             // unless it is protected (absent from the order), which it stays.
-            var protectedPatient = !newPatient && _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM PatientRecyclingOrder WHERE patientId = @patient", new { patient }, transaction) == 0;
+            var protectedPatient = !newPatient && (long)_prepared.Scalar(transaction, "SELECT COUNT(*) FROM PatientRecyclingOrder WHERE patientId = @patient", ("@patient", patient))! == 0;
             if (!protectedPatient)
             {
-                _connection.Execute("DELETE FROM PatientRecyclingOrder WHERE patientId = @patient; INSERT INTO PatientRecyclingOrder(patientId) VALUES (@patient)",
-                    new { patient }, transaction);
+                _prepared.Execute(transaction, "DELETE FROM PatientRecyclingOrder WHERE patientId = @patient", ("@patient", patient));
+                _prepared.Execute(transaction, "INSERT INTO PatientRecyclingOrder(patientId) VALUES (@patient)", ("@patient", patient));
             }
 
             transaction.Commit();
@@ -73,18 +75,17 @@ public sealed partial class SqliteIndex
     // The resource's internal id, and whether this call created it.
     private (long Id, bool Created) GetOrCreate(ResourceLevel level, string publicId, long? parent, InstanceToIndex instance, string now, SqliteTransaction transaction)
     {
-        var existing = _connection.ExecuteScalar<long?>("SELECT internalId FROM Resources WHERE publicId = @publicId", new { publicId }, transaction);
-        if (existing is { } id)
-            return (id, false);
+        if ((long?)_prepared.Scalar(transaction, "SELECT internalId FROM Resources WHERE publicId = @publicId", ("@publicId", publicId)) is { } existing)
+            return (existing, false);
 
-        id = _connection.ExecuteScalar<long>("INSERT INTO Resources(resourceType, publicId, parentId) VALUES (@level, @publicId, @parent) RETURNING internalId",
-            new { level = (int)level, publicId, parent }, transaction);
+        var id = (long)_prepared.Scalar(transaction, "INSERT INTO Resources(resourceType, publicId, parentId) VALUES (@level, @publicId, @parent) RETURNING internalId",
+            ("@level", (int)level), ("@publicId", publicId), ("@parent", parent))!;
         foreach (var (tag, value) in StoredTags(instance, level))
-            _connection.Execute("INSERT INTO MainDicomTags(id, tag, value) VALUES (@id, @tag, @value)", new { id, tag = (long)tag.Value, value }, transaction);
+            _prepared.Execute(transaction, "INSERT INTO MainDicomTags(id, tag, value) VALUES (@id, @tag, @value)", ("@id", id), ("@tag", (long)tag.Value), ("@value", value));
         foreach (var tag in Identifiers[level])
         {
             if (instance.MainTags.GetValueOrDefault(level)?.TryGetValue(tag, out var value) == true)
-                _connection.Execute("INSERT INTO DicomIdentifiers(id, tag, value) VALUES (@id, @tag, @value)", new { id, tag = (long)tag.Value, value }, transaction);
+                _prepared.Execute(transaction, "INSERT INTO DicomIdentifiers(id, tag, value) VALUES (@id, @tag, @value)", ("@id", id), ("@tag", (long)tag.Value), ("@value", value));
         }
 
         var change = level switch
@@ -94,8 +95,8 @@ public sealed partial class SqliteIndex
             ResourceLevel.Series => ChangeType.NewSeries,
             _ => ChangeType.NewInstance,
         };
-        _connection.Execute("INSERT INTO Changes(changeType, resourceType, publicId, date) VALUES (@change, @level, @publicId, @now)",
-            new { change = (int)change, level = (int)level, publicId, now }, transaction);
+        _prepared.Execute(transaction, "INSERT INTO Changes(changeType, resourceType, publicId, date) VALUES (@change, @level, @publicId, @now)",
+            ("@change", (int)change), ("@level", (int)level), ("@publicId", publicId), ("@now", now));
         return (id, true);
     }
 
@@ -111,6 +112,6 @@ public sealed partial class SqliteIndex
     }
 
     private void SetMetadata(long id, int type, string value, SqliteTransaction transaction) =>
-        _connection.Execute("INSERT INTO Metadata(id, type, value) VALUES (@id, @type, @value) ON CONFLICT(id, type) DO UPDATE SET value = excluded.value",
-            new { id, type, value }, transaction);
+        _prepared.Execute(transaction, "INSERT INTO Metadata(id, type, value) VALUES (@id, @type, @value) ON CONFLICT(id, type) DO UPDATE SET value = excluded.value",
+            ("@id", id), ("@type", type), ("@value", value));
 }

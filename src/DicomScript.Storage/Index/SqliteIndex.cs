@@ -21,7 +21,13 @@ public sealed partial class SqliteIndex : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Lock _lock = new();
 
-    private SqliteIndex(SqliteConnection connection) => _connection = connection;
+    private readonly PreparedCommands _prepared;
+
+    private SqliteIndex(SqliteConnection connection)
+    {
+        _connection = connection;
+        _prepared = new PreparedCommands(connection);
+    }
 
     /// <summary>
     /// Opens (creating when needed) <c>index.sqlite</c> in <paramref name="folder"/>. With
@@ -69,7 +75,11 @@ public sealed partial class SqliteIndex : IDisposable
     /// <summary>Orthanc's timestamp format: UTC, <c>YYYYMMDDTHHMMSS</c>.</summary>
     public static string Timestamp(DateTime utc) => utc.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture);
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _prepared.Dispose();
+        _connection.Dispose();
+    }
 
     private static readonly Dictionary<ResourceLevel, DicomTag[]> Identifiers = new()
     {
