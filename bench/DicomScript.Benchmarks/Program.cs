@@ -2,8 +2,11 @@ using BenchmarkDotNet.Running;
 using DicomScript.Benchmarks;
 
 // dotnet run -c Release --project bench/DicomScript.Benchmarks -- network          (storescu/storescp comparison)
+// dotnet run -c Release --project bench/DicomScript.Benchmarks -- archive          (the archive beside the real Orthanc)
 // dotnet run -c Release --project bench/DicomScript.Benchmarks -- --filter '*Parse*' (BenchmarkDotNet micro-benchmarks)
 if (args is ["network", ..])
     return await NetworkBenchmark.RunAsync();
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args is ["archive", ..])
+    return await ArchiveBenchmark.RunAsync();
+BenchmarkSwitcher.FromAssembly(typeof(NetworkBenchmark).Assembly).Run(args);
 return 0;

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Network.Scu;
+
+namespace DicomScript.Benchmarks;
+
+/// <summary>
+/// The archive beside the real Orthanc 1.10.1, same data, same run: C-STORE ingest (storescu, 1 and 4
+/// associations, into a fresh archive each time), C-FIND at study level with 10,000 instances
+/// stored, and each server's peak resident memory. Both run as their own processes on loopback.
+/// </summary>
+internal static class ArchiveBenchmark
+{
+    private const int Repetitions = 3;
+    private const int QueryRepetitions = 20;
+
+    public static async Task<int> RunAsync()
+    {
+        var root = Directory.CreateTempSubdirectory("archivebench-");
+        try
+        {
+            var small = BenchInstances.Generate(Path.Combine(root.FullName, "small"), "MR_small.dcm", 1000, perStudy: 10, studiesPerPatient: 2);
+            var large = BenchInstances.Generate(Path.Combine(root.FullName, "large"), "CT_small.dcm", 200, pixelSize: 512, perStudy: 50);
+            var peak = new Dictionary<Kind, double> { [Kind.Ours] = 0, [Kind.OursSynced] = 0, [Kind.Orthanc] = 0 };
+
+            // Wall-clock rates are bounded by storescu sharing the 2 cores (and its start-up per
+            // association); the server's CPU time per instance is what the server itself costs.
+            Console.WriteLine("| workload | assoc. | DicomScript inst/s | CPU ms/inst | SyncStorageArea inst/s | CPU ms/inst | Orthanc 1.10.1 inst/s | CPU ms/inst | CPU ratio (Orthanc / ours) |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var (name, files) in new[] { ("1,000 small (10 KB)", small), ("200 CT 512×512 (520 KB)", large) })
+            {
+                foreach (var associations in new[] { 1, 4 })
+                {
+                    var rates = new Dictionary<Kind, List<double>> { [Kind.Ours] = [], [Kind.OursSynced] = [], [Kind.Orthanc] = [] };
+                    var cpu = new Dictionary<Kind, List<double>> { [Kind.Ours] = [], [Kind.OursSynced] = [], [Kind.Orthanc] = [] };
+                    for (var run = 0; run < Repetitions; run++)
+                    {
+                        foreach (var kind in rates.Keys)
+                        {
+                            using var server = ArchiveProcess.Start(kind, root.FullName);
+                            var before = server.CpuTime();
+                            rates[kind].Add(files.Count / Peers.RunStorescu(files, associations, server.Port, ArchiveProcess.Aet));
+                            cpu[kind].Add((server.CpuTime() - before).TotalMilliseconds / files.Count);
+                            peak[kind] = Math.Max(peak[kind], server.PeakRssMb());
+                        }
+                    }
+
+                    string Cells(Kind kind) => $"{Median(rates[kind]):0} | {Median(cpu[kind]):0.00}";
+                    Console.WriteLine($"| {name} | {associations} | {Cells(Kind.Ours)} | {Cells(Kind.OursSynced)} | {Cells(Kind.Orthanc)} | " +
+                                      $"{Median(cpu[Kind.Orthanc]) / Median(cpu[Kind.Ours]):0.0}× |");
+                }
+            }
+
+            Console.WriteLine();
+            await QueryAsync(root.FullName, peak);
+            Console.WriteLine();
+            Console.WriteLine("| peak RSS (MB, VmHWM, over all runs above) | DicomScript | DicomScript, SyncStorageArea | Orthanc 1.10.1 |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            Console.WriteLine($"| | {peak[Kind.Ours]:0} | {peak[Kind.OursSynced]:0} | {peak[Kind.Orthanc]:0} |");
+            return 0;
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    // 10,000 instances (1,000 studies of 10, 2 studies per patient) stored in both, then C-FINDs
+    // sent by our SCU to each: the same client, so only the servers differ.
+    private static async Task QueryAsync(string root, Dictionary<Kind, double> peak)
+    {
+        var files = BenchInstances.Generate(Path.Combine(root, "many"), "MR_small.dcm", 10_000, perStudy: 10, studiesPerPatient: 2);
+        using var ours = ArchiveProcess.Start(Kind.Ours, root);
+        using var orthanc = ArchiveProcess.Start(Kind.Orthanc, root);
+        (double Rate, double CpuMs) Load(ArchiveProcess server)
+        {
+            var before = server.CpuTime();
+            var rate = files.Count / Peers.RunStorescu(files, 4, server.Port, ArchiveProcess.Aet);
+            return (rate, (server.CpuTime() - before).TotalMilliseconds / files.Count);
+        }
+
+        var (ourRate, ourCpu) = Load(ours);
+        var (theirRate, theirCpu) = Load(orthanc);
+        Console.WriteLine($"Loading 10,000 instances over 4 associations: DicomScript {ourRate:0} inst/s ({ourCpu:0.00} ms CPU/inst), " +
+                          $"Orthanc {theirRate:0} inst/s ({theirCpu:0.00} ms CPU/inst): rate {ourRate / theirRate:0.0}×, CPU {theirCpu / ourCpu:0.0}× less.");
+        Console.WriteLine();
+
+        var queries = new (string Name, (DicomTag Tag, DicomVR VR, string Value)[] Keys)[]
+        {
+            ("PatientID=P000123 (2 studies)", [(DicomTags.PatientID, DicomVR.LO, "P000123")]),
+            ("AccessionNumber=A0000500 (1 study)", [(DicomTags.AccessionNumber, DicomVR.SH, "A0000500")]),
+            ("PatientName=BENCH^PATIENT0001* + StudyDate range (~2 studies)", [(DicomTags.PatientName, DicomVR.PN, "BENCH^PATIENT0001*"), (DicomTags.StudyDate, DicomVR.DA, "20200101-20200630")]),
+            ("universal (1,000 studies)", []),
+        };
+        Console.WriteLine("| C-FIND, study level, 10,000 instances stored | answers | DicomScript (ms/query) | Orthanc 1.10.1 (ms/query) | time ratio |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var (name, keys) in queries)
+        {
+            var (answers, ourMs) = await TimeQueryAsync(ours.Port, keys);
+            var (theirAnswers, theirMs) = await TimeQueryAsync(orthanc.Port, keys);
+            if (answers != theirAnswers)
+                throw new InvalidOperationException($"{name}: {answers} answers from us, {theirAnswers} from Orthanc");
+            Console.WriteLine($"| {name} | {answers} | {ourMs:0.0} | {theirMs:0.0} | {ourMs / theirMs:0.00} |");
+        }
+
+        peak[Kind.Ours] = Math.Max(peak[Kind.Ours], ours.PeakRssMb());
+        peak[Kind.Orthanc] = Math.Max(peak[Kind.Orthanc], orthanc.PeakRssMb());
+    }
+
+    private static async Task<(int Answers, double Milliseconds)> TimeQueryAsync(int port, (DicomTag Tag, DicomVR VR, string Value)[] keys)
+    {
+        var client = new DicomClient(new DicomClientOptions("127.0.0.1", port, "BENCHSCU", ArchiveProcess.Aet));
+        var identifier = new DicomDataset()
+            .AddString(DicomTags.QueryRetrieveLevel, DicomVR.CS, "STUDY")
+            .AddString(DicomTags.StudyInstanceUID, DicomVR.UI, "")
+            .AddString(DicomTags.PatientName, DicomVR.PN, "")
+            .AddString(DicomTags.PatientID, DicomVR.LO, "")
+            .AddString(DicomTags.StudyDate, DicomVR.DA, "")
+            .AddString(DicomTags.AccessionNumber, DicomVR.SH, "");
+        foreach (var (tag, vr, value) in keys)
+            identifier.AddString(tag, vr, value);
+        const string studyRoot = "1.2.840.10008.5.1.4.1.2.2.1";
+        var answers = 0;
+        for (var warmUp = 0; warmUp < 2; warmUp++)
+            answers = await CountAsync(client.FindAsync(studyRoot, identifier));
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < QueryRepetitions; i++)
+            await CountAsync(client.FindAsync(studyRoot, identifier));
+        return (answers, watch.Elapsed.TotalMilliseconds / QueryRepetitions);
+    }
+
+    private static async Task<int> CountAsync(IAsyncEnumerable<DicomDataset> answers)
+    {
+        var count = 0;
+        await foreach (var _ in answers)
+            count++;
+        return count;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    internal enum Kind
+    {
+        Ours,
+        OursSynced,
+        Orthanc,
+    }
+
+    /// <summary>A server process with a fresh storage folder, deleted when disposed.</summary>
+    private sealed class ArchiveProcess : IDisposable
+    {
+        public const string Aet = "ARCHIVE";
+
+        private readonly Process _process;
+        private readonly string _folder;
+
+        private ArchiveProcess(Process process, string folder, int dicomPort)
+        {
+            _process = process;
+            _folder = folder;
+            Port = dicomPort;
+        }
+
+        public int Port { get; }
+
+        public static ArchiveProcess Start(Kind kind, string root)
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(root, $"{kind}-{Guid.NewGuid():N}")).FullName;
+            var (dicomPort, httpPort) = (Peers.FreePort(), Peers.FreePort());
+            var config = new JsonObject
+            {
+                ["DicomAet"] = Aet,
+                ["DicomPort"] = dicomPort,
+                ["HttpPort"] = httpPort,
+                ["StorageDirectory"] = Path.Combine(folder, "storage"),
+                ["IndexDirectory"] = Path.Combine(folder, "storage"),
+                ["DicomAlwaysAllowFind"] = true,
+                ["Plugins"] = new JsonArray(),
+                ["SyncStorageArea"] = kind == Kind.OursSynced,
+            };
+            var path = Path.Combine(folder, "orthanc.json");
+            File.WriteAllText(path, config.ToJsonString());
+            var process = kind == Kind.Orthanc
+                ? Peers.StartProcess("/usr/sbin/Orthanc", [path])
+                : Peers.StartProcess("dotnet", [Path.Combine(AppContext.BaseDirectory, "dicomscript.dll"), path]);
+            Peers.WaitListening(dicomPort, 30);
+            return new ArchiveProcess(process, folder, dicomPort);
+        }
+
+        public double PeakRssMb() => Peers.PeakRssMb(_process);
+
+        /// <summary>The server's user + system CPU time so far.</summary>
+        public TimeSpan CpuTime()
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+
+        public void Dispose()
+        {
+            Peers.Kill(_process);
+            _process.Dispose();
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+}
