@@ -56,14 +56,16 @@ public sealed class FindService : ICFindHandler
             .ToList();
 
         var (lookup, viaSeries) = BuildLookup(keys, level);
-        var finder = new ResourceFinder(IndexScope.For(_index, viaSeries ? ResourceLevel.Series : level, lookup), ReadInstance);
-        var matches = viaSeries
-            ? finder.FindResources(ResourceLevel.Series, lookup).Select(s => finder.Parent(s)!).DistinctBy(s => s.InternalId).ToList()
-            : finder.FindResources(level, lookup);
         // Sequence keys are never constraints; their content is copied from the sample file.
         var sequences = identifier.OfType<DicomSequence>().Select(s => s.Tag).ToList();
         var needsFile = sequences.Count > 0 || keys.Any(k => !ComputedKeys.Contains(k.Tag) && !ResourceFinder.IsMainTag(k.Tag));
         var asked = keys.Select(k => k.Tag).ToHashSet();
+        // Only files (sample instances) and computed counts look below the matches.
+        var scope = IndexScope.For(_index, viaSeries ? ResourceLevel.Series : level, lookup, withDescendants: needsFile || asked.Overlaps(ComputedKeys));
+        var finder = new ResourceFinder(scope, ReadInstance);
+        var matches = viaSeries
+            ? finder.FindResources(ResourceLevel.Series, lookup).Select(s => finder.Parent(s)!).DistinctBy(s => s.InternalId).ToList()
+            : finder.FindResources(level, lookup);
 
         // Past the limit, Orthanc stops with the final status Cancel: the SCU sees the list is partial.
         var limit = level == ResourceLevel.Instance ? _configuration.LimitFindInstances : _configuration.LimitFindResults;

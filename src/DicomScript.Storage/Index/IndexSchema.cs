@@ -22,6 +22,7 @@ internal static class IndexSchema
             id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE,
             tag INTEGER, value TEXT, PRIMARY KEY(id, tag));
         CREATE INDEX IF NOT EXISTS DicomIdentifiersValues ON DicomIdentifiers(tag, value);
+        CREATE INDEX IF NOT EXISTS MainDicomTagsByTag ON MainDicomTags(tag);
         CREATE TABLE IF NOT EXISTS Metadata(
             id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE,
             type INTEGER, value TEXT, PRIMARY KEY(id, type));

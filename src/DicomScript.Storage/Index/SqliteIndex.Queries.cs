@@ -72,17 +72,53 @@ public sealed partial class SqliteIndex
     public IReadOnlyList<IndexedResource> ResourcesAround(ResourceLevel level, DicomTag tag, IReadOnlyCollection<string> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        const string scope = """
-            WITH RECURSIVE seeds(id) AS (
-                SELECT r.internalId FROM DicomIdentifiers d JOIN Resources r ON r.internalId = d.id
-                WHERE d.tag = @tag AND d.value IN @values AND r.resourceType = @level),
-            down(id) AS (SELECT id FROM seeds UNION ALL SELECT r.internalId FROM Resources r JOIN down ON r.parentId = down.id),
+        return LoadScope("""
+            SELECT r.internalId FROM DicomIdentifiers d JOIN Resources r ON r.internalId = d.id
+            WHERE d.tag = @tag AND d.value IN @values AND r.resourceType = @level
+            """, new { tag = (long)tag.Value, values, level = (int)level }, withDescendants: true);
+    }
+
+    /// <summary>
+    /// The given resources (internal ids) with their ancestors and, when asked, their descendants:
+    /// what a search over those candidates reads.
+    /// </summary>
+    public IReadOnlyList<IndexedResource> ResourcesFrom(IReadOnlyCollection<long> internalIds, bool withDescendants)
+    {
+        ArgumentNullException.ThrowIfNull(internalIds);
+        // A JSON array as one parameter: no limit on how many ids.
+        return LoadScope("SELECT value FROM json_each(@ids)", new { ids = System.Text.Json.JsonSerializer.Serialize(internalIds) }, withDescendants);
+    }
+
+    /// <summary>The internal ids of every resource of a level.</summary>
+    public IReadOnlyList<long> InternalIdsOf(ResourceLevel level)
+    {
+        lock (_lock)
+            return [.. _connection.Query<long>("SELECT internalId FROM Resources WHERE resourceType = @level ORDER BY internalId", new { level = (int)level })];
+    }
+
+    /// <summary>The value of one main tag on each resource of a level that has it, by internal id (read through the tag index).</summary>
+    public IReadOnlyList<(long InternalId, string Value)> TagValues(ResourceLevel level, DicomTag tag)
+    {
+        lock (_lock)
+        {
+            return [.. _connection.Query<(long, string)>(
+                "SELECT m.id, m.value FROM MainDicomTags m JOIN Resources r ON r.internalId = m.id WHERE m.tag = @tag AND r.resourceType = @level",
+                new { tag = (long)tag.Value, level = (int)level })];
+        }
+    }
+
+    // Seeds (a statement giving internal ids), their ancestors and optionally their descendants,
+    // with main tags, in two statements.
+    private List<IndexedResource> LoadScope(string seeds, object parameters, bool withDescendants)
+    {
+        var scope = $"""
+            WITH RECURSIVE seeds(id) AS ({seeds}),
+            down(id) AS (SELECT id FROM seeds{(withDescendants ? " UNION ALL SELECT r.internalId FROM Resources r JOIN down ON r.parentId = down.id" : "")}),
             up(id, parent) AS (
                 SELECT internalId, parentId FROM Resources WHERE internalId IN (SELECT id FROM seeds)
                 UNION SELECT p.internalId, p.parentId FROM Resources p JOIN up ON p.internalId = up.parent),
             scope(id) AS (SELECT id FROM down UNION SELECT id FROM up)
             """;
-        var parameters = new { tag = (long)tag.Value, values, level = (int)level };
         lock (_lock)
         {
             var tags = _connection.Query<(long Id, long Tag, string Value)>(scope + " SELECT m.id, m.tag, m.value FROM MainDicomTags m WHERE m.id IN (SELECT id FROM scope)", parameters)
