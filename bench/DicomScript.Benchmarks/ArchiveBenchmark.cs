@@ -16,11 +16,18 @@ internal static class ArchiveBenchmark
     private const int Repetitions = 3;
     private const int QueryRepetitions = 20;
 
-    public static async Task<int> RunAsync()
+    /// <param name="findOnly">Only the C-FIND part (`archive find`), which needs no fresh processes per run.</param>
+    public static async Task<int> RunAsync(bool findOnly = false)
     {
         var root = Directory.CreateTempSubdirectory("archivebench-");
         try
         {
+            if (findOnly)
+            {
+                await QueryAsync(root.FullName, new Dictionary<Kind, double> { [Kind.Ours] = 0, [Kind.Orthanc] = 0 });
+                return 0;
+            }
+
             var small = BenchInstances.Generate(Path.Combine(root.FullName, "small"), "MR_small.dcm", 1000, perStudy: 10, studiesPerPatient: 2);
             var large = BenchInstances.Generate(Path.Combine(root.FullName, "large"), "CT_small.dcm", 200, pixelSize: 512, perStudy: 50);
             var peak = new Dictionary<Kind, double> { [Kind.Ours] = 0, [Kind.OursSynced] = 0, [Kind.Orthanc] = 0 };

@@ -7,6 +7,6 @@ using DicomScript.Benchmarks;
 if (args is ["network", ..])
     return await NetworkBenchmark.RunAsync();
 if (args is ["archive", ..])
-    return await ArchiveBenchmark.RunAsync();
+    return await ArchiveBenchmark.RunAsync(findOnly: args is [_, "find", ..]);
 BenchmarkSwitcher.FromAssembly(typeof(NetworkBenchmark).Assembly).Run(args);
 return 0;
