@@ -78,7 +78,7 @@ public sealed class FindService : ICFindHandler
             var file = needsFile && finder.SampleInstance(match) is { } sample ? ReadDataset(sample.PublicId) : null;
             var values = file is not null ? ValuesOf(file) : finder.MainTagsUpTo(match);
             var computed = ComputedValues(finder, match, asked);
-            var answer = Answer(levelText!, keys.Select(k => (k.Tag, computed.GetValueOrDefault(k.Tag) ?? values(k.Tag) ?? "")));
+            var answer = Answer(levelText!, keys.Select(k => (k.Tag, VrOf(k.Tag, file), computed.GetValueOrDefault(k.Tag) ?? values(k.Tag) ?? "")));
             foreach (var tag in sequences)
             {
                 if (file?.Get(tag) is DicomSequence sequence)
@@ -227,7 +227,21 @@ public sealed class FindService : ICFindHandler
     /// One answer: Latin-1 (Orthanc's default encoding) when every value fits, else UTF-8 rather
     /// than losing characters. A value that does not fit its VR (text in a US key) is answered empty.
     /// </summary>
-    private DicomDataset Answer(string level, IEnumerable<(DicomTag Tag, string Value)> keys)
+    /// <summary>
+    /// The VR of a key in the answer: the dictionary's; for a private key, the sample file's own VR
+    /// (its creator decides what the element is), LO for a private creator. Orthanc 1.10.1 answers
+    /// every private key empty, as UN; we answer the values (README).
+    /// </summary>
+    private static DicomVR VrOf(DicomTag tag, DicomDataset? file)
+    {
+        if (tag.IsPrivateCreator)
+            return DicomVR.LO;
+        if (tag.IsPrivate)
+            return file is not null && file.TryGetElement(tag, out var element) ? element.VR : DicomVR.UN;
+        return DicomDictionary.Find(tag)?.DefaultVR ?? DicomVR.UN;
+    }
+
+    private DicomDataset Answer(string level, IEnumerable<(DicomTag Tag, DicomVR VR, string Value)> keys)
     {
         var answer = new DicomDataset();
         var list = keys.ToList();
@@ -235,9 +249,8 @@ public sealed class FindService : ICFindHandler
         answer.AddString(DicomTags.SpecificCharacterSet, DicomVR.CS, latin1 ? "ISO_IR 100" : "ISO_IR 192");
         answer.AddString(DicomTags.QueryRetrieveLevel, DicomVR.CS, level);
         answer.AddString(DicomTags.RetrieveAETitle, DicomVR.AE, _configuration.DicomAet);
-        foreach (var (tag, value) in list)
+        foreach (var (tag, vr, value) in list)
         {
-            var vr = DicomDictionary.Find(tag)?.DefaultVR ?? DicomVR.UN;
             try
             {
                 answer.AddText(tag, vr, value);

@@ -4,7 +4,9 @@ using DicomScript.Dicom.Data;
 using DicomScript.Dicom.Dictionary;
 using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Tests.Support;
+using DicomScript.Dicom.Json;
 using DicomScript.Server.Tests.Support;
+using DicomScript.Storage.Identifiers;
 using NUnit.Framework;
 
 namespace DicomScript.Server.Tests.Archive;
@@ -71,6 +73,35 @@ public class FindInteropTests
 
         Assert.That(expected, Is.Not.Empty, "the query should find something in the corpus");
         Assert.That(ours, Is.EquivalentTo(expected));
+    }
+
+    [Test]
+    public void CFind_PrivateKeys_SameMatchesAsOrthancAnsweredFromTheFile()
+    {
+        // Orthanc applies a private constraint (here the creator) but answers every private key
+        // empty, as UN; we answer the stored values with the file's VR (a deliberate difference, README).
+        var findscu = ExternalTools.Require("findscu", "dcmtk");
+        ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");
+        string[] query = ["-S", "QueryRetrieveLevel=IMAGE", "SOPInstanceUID", "Modality=CT", "0009,0010=GEMS_IDEN_01", "0009,1002", "0009,1027", "0011,1010"];
+        var theirs = Find(findscu, _pair!.OrthancDicomPort, query);
+        var ours = Find(findscu, _pair.Ours.DicomPort, query);
+        Assert.That(ours.Select(a => a.GetString(DicomTags.SOPInstanceUID)), Is.EquivalentTo(theirs.Select(a => a.GetString(DicomTags.SOPInstanceUID))).And.Not.Empty);
+        Assert.That(theirs.SelectMany(a => a.Where(e => e.Tag.IsPrivate)).All(e => e.VR == DicomVR.UN), Is.True, "Orthanc answers private keys as UN");
+
+        var index = _pair.Ours.Index;
+        foreach (var answer in ours)
+        {
+            var id = index.LookupIdentifier(ResourceLevel.Instance, DicomTags.SOPInstanceUID, answer.GetString(DicomTags.SOPInstanceUID)!).Single();
+            var stored = DicomFile.Parse(_pair.Ours.Storage.Read(index.GetDicomFile(id)!.Uuid)).Dataset;
+            foreach (var tag in new[] { new DicomTag(0x00090010), new DicomTag(0x00091002), new DicomTag(0x00091027), new DicomTag(0x00111010) })
+            {
+                Assert.That(answer.TryGetElement(tag, out var element), Is.True, $"{tag} answered");
+                if (stored.TryGetElement(tag, out var original))
+                    Assert.That((element!.VR, OrthancTagsConverter.ValueOf(answer, tag)), Is.EqualTo((original!.VR, OrthancTagsConverter.ValueOf(stored, tag))), $"{tag}");
+                else
+                    Assert.That(((DicomElement)element!).Length, Is.Zero, $"{tag}: not in the file, answered empty");
+            }
+        }
     }
 
     [TestCase("PatientName=*")]
