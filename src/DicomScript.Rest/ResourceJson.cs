@@ -54,7 +54,7 @@ internal static class ResourceJson
                 AddCommon(json, index, resource);
                 json["MainDicomTags"] = Tags(resource.MainTags);
                 json["ParentStudy"] = resource.ParentId;
-                json["Status"] = SeriesStatus(index, resource, expected);
+                json["Status"] = index.SeriesStatus(id);
                 break;
             default:
                 var file = index.GetDicomFile(id);
@@ -90,26 +90,6 @@ internal static class ResourceJson
 
     private static int? IntegerOf(string? text) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
-
-    /// <summary>
-    /// Orthanc's series status: Unknown without an expected count; Inconsistent when an
-    /// IndexInSeries is out of range or repeated; Complete when every index is there, else Missing.
-    /// </summary>
-    private static string SeriesStatus(SqliteIndex index, ResourceInfo series, int? expected)
-    {
-        if (expected is not { } count)
-            return "Unknown";
-        var seen = new HashSet<int>();
-        foreach (var child in series.ChildrenIds)
-        {
-            if (IntegerOf(index.GetMetadata(child, MetadataType.IndexInSeries)) is not { } rank)
-                return "Unknown";
-            if (rank < 1 || rank > count || !seen.Add(rank))
-                return "Inconsistent";
-        }
-
-        return seen.Count == count ? "Complete" : "Missing";
-    }
 
     // Orthanc's JSON objects list their keys in order; clients diffing answers see the same text.
     private static JsonObject Sorted(JsonObject json)

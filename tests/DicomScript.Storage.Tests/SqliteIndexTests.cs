@@ -268,6 +268,33 @@ public class SqliteIndexTests
         Assert.That(_index.Statistics().Patients, Is.EqualTo(1));
     }
 
+    [TestCase("1", "2", "Complete", true)]
+    [TestCase("1", "1", "Inconsistent", false)]
+    [TestCase("1", "3", "Inconsistent", false)]
+    [TestCase("1", "x", "Unknown", false)]
+    public void Store_ExpectedInstancesReached_CompletedSeriesLogged(string firstIndex, string secondIndex, string status, bool completed)
+    {
+        StoreOutcome Store(string file, string indexInSeries)
+        {
+            var bytes = File.ReadAllBytes(PydicomCorpus.FullPath(file));
+            return _index.Store(InstanceToIndex.Create(DicomFile.Parse(bytes).Dataset, _storage.Write(bytes),
+                new Dictionary<int, string> { [(int)MetadataType.IndexInSeries] = indexInSeries }) with
+            {
+                ExpectedInstances = 2,
+                SeriesMetadata = new Dictionary<int, string> { [(int)MetadataType.ExpectedNumberOfInstances] = "2" },
+            }, overwrite: false);
+        }
+
+        var first = Store("test_files/dicomdirtests/98892003/MR2/4950", firstIndex);
+        var series = _index.Get(first.InstanceId)!.ParentId!;
+        Assert.That(_index.SeriesStatus(series), Is.EqualTo("Missing"));
+        Store("test_files/dicomdirtests/98892003/MR2/4981", secondIndex);
+        Assert.That(_index.SeriesStatus(series), Is.EqualTo(status));
+        var logged = _index.Changes(0, 1000).Where(c => c.ChangeType == ChangeType.CompletedSeries).ToList();
+        Assert.That(logged.Select(c => c.PublicId), Is.EqualTo(completed ? new[] { series } : Array.Empty<string>()));
+        Assert.That(_index.SeriesStatus("unknown"), Is.EqualTo("Unknown"));
+    }
+
     [Test]
     public void LookupIdentifier_ExactValueAtItsLevelOnly()
     {

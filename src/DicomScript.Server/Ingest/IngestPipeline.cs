@@ -53,7 +53,11 @@ public sealed partial class IngestPipeline
         StoreOutcome outcome;
         try
         {
-            outcome = _index.Store(InstanceToIndex.Create(file.Dataset, stored, StoreTimeMetadata.OfInstance(file, origin)) with { SeriesMetadata = StoreTimeMetadata.OfNewSeries(file.Dataset, origin) },
+            outcome = _index.Store(InstanceToIndex.Create(file.Dataset, stored, StoreTimeMetadata.OfInstance(file, origin)) with
+                {
+                    SeriesMetadata = StoreTimeMetadata.OfNewSeries(file.Dataset, origin),
+                    ExpectedInstances = StoreTimeMetadata.ExpectedNumberOfInstances(file.Dataset),
+                },
                 overwrite: _configuration.OverwriteInstances != OverwriteMode.Never, _configuration.StorageLimits);
         }
         catch

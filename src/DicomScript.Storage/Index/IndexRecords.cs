@@ -11,6 +11,9 @@ public sealed record InstanceToIndex(
     IReadOnlyDictionary<int, string> Metadata,
     StoredFile Dicom)
 {
+    /// <summary>How many instances this instance says its series has (Orthanc's ExpectedNumberOfInstances rules); logs CompletedSeries when reached.</summary>
+    public long? ExpectedInstances { get; init; }
+
     /// <summary>Metadata given to the series when this instance creates it (Orthanc: ExpectedNumberOfInstances, RemoteAET).</summary>
     public IReadOnlyDictionary<int, string> SeriesMetadata { get; init; } = new Dictionary<int, string>();
 

@@ -47,6 +47,13 @@ public sealed partial class SqliteIndex
             foreach (var parent in new[] { patient, study, series })
                 SetMetadata(parent, (int)MetadataType.LastUpdate, now, transaction);
 
+            // As Orthanc: the count this instance announces (not the series') decides completeness.
+            if (instance.ExpectedInstances is { } expected && SeriesStatus(series, expected, transaction) == "Complete")
+            {
+                _prepared.Execute(transaction, "INSERT INTO Changes(changeType, resourceType, publicId, date) VALUES (@change, @level, @publicId, @now)",
+                    ("@change", (int)ChangeType.CompletedSeries), ("@level", (int)ResourceLevel.Series), ("@publicId", ids.SeriesHash), ("@now", now));
+            }
+
             // A new instance makes its series, study and patient unstable again.
             _prepared.Execute(transaction, "UPDATE Resources SET isStable = 0 WHERE internalId IN (@patient, @study, @series)",
                 ("@patient", patient), ("@study", study), ("@series", series));
@@ -114,4 +121,41 @@ public sealed partial class SqliteIndex
     private void SetMetadata(long id, int type, string value, SqliteTransaction transaction) =>
         _prepared.Execute(transaction, "INSERT INTO Metadata(id, type, value) VALUES (@id, @type, @value) ON CONFLICT(id, type) DO UPDATE SET value = excluded.value",
             ("@id", id), ("@type", type), ("@value", value));
+
+    /// <summary>
+    /// Orthanc's series status against an expected count: "Unknown" when an IndexInSeries is not an
+    /// integer, "Inconsistent" when one is out of 1..expected or repeated, "Complete" when every
+    /// index is there, else "Missing". Instances without IndexInSeries are not counted (as in Orthanc).
+    /// </summary>
+    private string SeriesStatus(long seriesId, long expected, SqliteTransaction? transaction)
+    {
+        var values = _connection.Query<string>("""
+            SELECT m.value FROM Resources r JOIN Metadata m ON m.id = r.internalId AND m.type = @type WHERE r.parentId = @seriesId
+            """, new { type = (int)MetadataType.IndexInSeries, seriesId }, transaction);
+        var seen = new HashSet<long>();
+        foreach (var value in values)
+        {
+            if (!long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var index))
+                return "Unknown";
+            if (index < 1 || index > expected || !seen.Add(index))
+                return "Inconsistent";
+        }
+
+        return seen.Count == expected ? "Complete" : "Missing";
+    }
+
+    /// <summary>A series' status (see Orthanc's /series/{id} Status); "Unknown" without an ExpectedNumberOfInstances.</summary>
+    public string SeriesStatus(string seriesPublicId)
+    {
+        lock (_lock)
+        {
+            var row = _connection.QuerySingleOrDefault<(long Id, string? Expected)?>("""
+                SELECT r.internalId, m.value FROM Resources r LEFT JOIN Metadata m ON m.id = r.internalId AND m.type = @type
+                WHERE r.publicId = @seriesPublicId
+                """, new { type = (int)MetadataType.ExpectedNumberOfInstances, seriesPublicId });
+            return row is { } series && long.TryParse(series.Expected, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var expected)
+                ? SeriesStatus(series.Id, expected, null)
+                : "Unknown";
+        }
+    }
 }
