@@ -24,7 +24,10 @@ internal static class ArchiveBenchmark
         {
             if (findOnly)
             {
-                await QueryAsync(root.FullName, new Dictionary<Kind, double> { [Kind.Ours] = 0, [Kind.Orthanc] = 0 });
+                var peakRss = new Dictionary<Kind, double> { [Kind.Ours] = 0, [Kind.Orthanc] = 0 };
+                await QueryAsync(root.FullName, peakRss);
+                Console.WriteLine();
+                Console.WriteLine($"Peak RSS (MB, VmHWM): DicomScript {peakRss[Kind.Ours]:0}, Orthanc 1.10.1 {peakRss[Kind.Orthanc]:0}");
                 return 0;
             }
 
