@@ -73,7 +73,7 @@ public sealed class FindService : ICFindHandler
         foreach (var match in matches)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (limit > 0 && answered++ == limit)
+            if (limit > 0 && answered == limit)
                 throw new DimseStatusException(DimseStatus.Cancel, $"C-FIND: more than {limit} matches, the answer is partial");
             var file = needsFile && finder.SampleInstance(match) is { } sample ? ReadDataset(sample.PublicId) : null;
             var values = file is not null ? ValuesOf(file) : finder.MainTagsUpTo(match);
@@ -86,7 +86,10 @@ public sealed class FindService : ICFindHandler
             }
 
             yield return answer;
-            await Task.Yield(); // the matching is synchronous; let a long answer list share the thread pool
+            // The matching is synchronous; every so often let a long answer list share the thread pool
+            // (the consumer's sends usually complete synchronously on loopback).
+            if (++answered % 64 == 0)
+                await Task.Yield();
         }
     }
 

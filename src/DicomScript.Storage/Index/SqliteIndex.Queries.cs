@@ -52,15 +52,7 @@ public sealed partial class SqliteIndex
     public IReadOnlyList<IndexedResource> AllResources()
     {
         lock (_lock)
-        {
-            var tags = _connection.Query<(long Id, long Tag, string Value)>("SELECT id, tag, value FROM MainDicomTags")
-                .GroupBy(t => t.Id)
-                .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<DicomTag, string>)g.ToDictionary(t => new DicomTag((uint)t.Tag), t => t.Value));
-            return [.. _connection.Query<(long Id, long Level, string PublicId, long? Parent)>(
-                    "SELECT internalId, resourceType, publicId, parentId FROM Resources ORDER BY internalId")
-                .Select(r => new IndexedResource(r.Id, (ResourceLevel)r.Level, r.PublicId, r.Parent,
-                    tags.TryGetValue(r.Id, out var own) ? own : new Dictionary<DicomTag, string>()))];
-        }
+            return ReadResources("SELECT id, tag, value FROM MainDicomTags", "SELECT internalId, resourceType, publicId, parentId FROM Resources ORDER BY internalId");
     }
 
     /// <summary>
@@ -74,8 +66,8 @@ public sealed partial class SqliteIndex
         ArgumentNullException.ThrowIfNull(values);
         return LoadScope("""
             SELECT r.internalId FROM DicomIdentifiers d JOIN Resources r ON r.internalId = d.id
-            WHERE d.tag = @tag AND d.value IN @values AND r.resourceType = @level
-            """, new { tag = (long)tag.Value, values, level = (int)level }, withDescendants: true);
+            WHERE d.tag = @tag AND d.value IN (SELECT value FROM json_each(@values)) AND r.resourceType = @level
+            """, [("@tag", (long)tag.Value), ("@values", System.Text.Json.JsonSerializer.Serialize(values)), ("@level", (int)level)], withDescendants: true);
     }
 
     /// <summary>
@@ -86,7 +78,7 @@ public sealed partial class SqliteIndex
     {
         ArgumentNullException.ThrowIfNull(internalIds);
         // A JSON array as one parameter: no limit on how many ids.
-        return LoadScope("SELECT value FROM json_each(@ids)", new { ids = System.Text.Json.JsonSerializer.Serialize(internalIds) }, withDescendants);
+        return LoadScope("SELECT value FROM json_each(@ids)", [("@ids", System.Text.Json.JsonSerializer.Serialize(internalIds))], withDescendants);
     }
 
     /// <summary>The internal ids of every resource of a level.</summary>
@@ -109,7 +101,7 @@ public sealed partial class SqliteIndex
 
     // Seeds (a statement giving internal ids), their ancestors and optionally their descendants,
     // with main tags, in two statements.
-    private List<IndexedResource> LoadScope(string seeds, object parameters, bool withDescendants)
+    private List<IndexedResource> LoadScope(string seeds, (string Name, object Value)[] parameters, bool withDescendants)
     {
         var scope = $"""
             WITH RECURSIVE seeds(id) AS ({seeds}),
@@ -121,14 +113,51 @@ public sealed partial class SqliteIndex
             """;
         lock (_lock)
         {
-            var tags = _connection.Query<(long Id, long Tag, string Value)>(scope + " SELECT m.id, m.tag, m.value FROM MainDicomTags m WHERE m.id IN (SELECT id FROM scope)", parameters)
-                .GroupBy(t => t.Id)
-                .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<DicomTag, string>)g.ToDictionary(t => new DicomTag((uint)t.Tag), t => t.Value));
-            return [.. _connection.Query<(long Id, long Level, string PublicId, long? Parent)>(
-                    scope + " SELECT internalId, resourceType, publicId, parentId FROM Resources WHERE internalId IN (SELECT id FROM scope) ORDER BY internalId", parameters)
-                .Select(r => new IndexedResource(r.Id, (ResourceLevel)r.Level, r.PublicId, r.Parent,
-                    tags.TryGetValue(r.Id, out var own) ? own : new Dictionary<DicomTag, string>()))];
+            return ReadResources(scope + " SELECT m.id, m.tag, m.value FROM MainDicomTags m WHERE m.id IN (SELECT id FROM scope)",
+                scope + " SELECT internalId, resourceType, publicId, parentId FROM Resources WHERE internalId IN (SELECT id FROM scope) ORDER BY internalId",
+                parameters);
         }
+    }
+
+    // Resources and their main tags, read with typed readers (no per-value boxing: this is the hot
+    // part of every C-FIND). The statements give (id, tag, value) and (id, level, publicId, parent).
+    private List<IndexedResource> ReadResources(string tagsSql, string resourcesSql, params (string Name, object Value)[] parameters)
+    {
+        SqliteCommand Command(string sql)
+        {
+            var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+                command.Parameters.AddWithValue(name, value);
+            return command;
+        }
+
+        var tags = new Dictionary<long, Dictionary<DicomTag, string>>();
+        using (var command = Command(tagsSql))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var id = reader.GetInt64(0);
+                if (!tags.TryGetValue(id, out var own))
+                    tags[id] = own = [];
+                own[new DicomTag((uint)reader.GetInt64(1))] = reader.GetString(2);
+            }
+        }
+
+        var resources = new List<IndexedResource>();
+        using (var command = Command(resourcesSql))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var id = reader.GetInt64(0);
+                resources.Add(new IndexedResource(id, (ResourceLevel)reader.GetInt64(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                    tags.TryGetValue(id, out var own) ? own : new Dictionary<DicomTag, string>()));
+            }
+        }
+
+        return resources;
     }
 
     /// <summary>The level whose DICOM identifiers include <paramref name="tag"/> (PatientID, StudyInstanceUID, AccessionNumber, ...); null for another tag.</summary>
