@@ -49,7 +49,7 @@ public sealed class FindService : ICFindHandler
         ArgumentNullException.ThrowIfNull(request);
         var identifier = request.Identifier;
         var levelText = identifier.GetString(DicomTags.QueryRetrieveLevel);
-        var level = ParseLevel(levelText);
+        var level = QueryRetrieveLevels.Parse(levelText, "C-FIND");
         var keys = identifier.OfType<DicomElement>()
             .Where(e => e.Tag.Element != 0 && e.Tag != DicomTags.QueryRetrieveLevel && e.Tag != DicomTags.SpecificCharacterSet)
             .Select(e => (e.Tag, Value: OrthancTagsConverter.ValueOf(identifier, e.Tag) ?? ""))
@@ -92,16 +92,6 @@ public sealed class FindService : ICFindHandler
                 await Task.Yield();
         }
     }
-
-    private static ResourceLevel ParseLevel(string? text) => text?.Trim().ToUpperInvariant() switch
-    {
-        "PATIENT" => ResourceLevel.Patient,
-        "STUDY" => ResourceLevel.Study,
-        "SERIES" => ResourceLevel.Series,
-        "IMAGE" or "INSTANCE" => ResourceLevel.Instance,
-        null or "" => throw new DimseStatusException(DimseStatus.UnableToProcess, "C-FIND without QueryRetrieveLevel (0008,0052)"),
-        _ => throw new DimseStatusException(DimseStatus.UnableToProcess, $"C-FIND with an unknown QueryRetrieveLevel: {text}"),
-    };
 
     /// <summary>
     /// The constraints of the identifier. At study level a ModalitiesInStudy value becomes a

@@ -52,19 +52,16 @@ public sealed class RetrieveService : ICMoveHandler, ICGetHandler
         var identifier = request.Identifier;
         var levelText = OrthancTagsConverter.ValueOf(identifier, DicomTags.QueryRetrieveLevel);
         List<string>? resources;
-        if (!string.IsNullOrEmpty(levelText))
-        {
-            resources = Lookup(identifier, ParseLevel(levelText, service))
-                        ?? throw Refuse($"{service}: no identifier of the level {levelText} in the request");
-        }
-        else if (guessLevel)
+        if (string.IsNullOrEmpty(levelText) && guessLevel)
         {
             resources = DeepestFirst.Select(level => Lookup(identifier, level)).FirstOrDefault(r => r is not null)
                         ?? throw Refuse($"{service}: neither a QueryRetrieveLevel nor an identifier in the request");
         }
         else
         {
-            throw Refuse($"{service} without QueryRetrieveLevel (0008,0052)");
+            // Without a level (a C-GET), Parse refuses the request.
+            resources = Lookup(identifier, QueryRetrieveLevels.Parse(levelText, service))
+                        ?? throw Refuse($"{service}: no identifier of the level {levelText} in the request");
         }
 
         // Orthanc fails a retrieve that matches nothing rather than answering zero sub-operations.
@@ -72,15 +69,6 @@ public sealed class RetrieveService : ICMoveHandler, ICGetHandler
             throw Refuse($"{service}: the request matches no stored resource");
         return [.. resources.SelectMany(_index.InstanceSummariesOf).DistinctBy(i => i.PublicId).Select(i => new StoredInstance(i, this))];
     }
-
-    private static ResourceLevel ParseLevel(string text, string service) => text.Trim().ToUpperInvariant() switch
-    {
-        "PATIENT" => ResourceLevel.Patient,
-        "STUDY" => ResourceLevel.Study,
-        "SERIES" => ResourceLevel.Series,
-        "IMAGE" or "INSTANCE" => ResourceLevel.Instance,
-        _ => throw Refuse($"{service} with an unknown QueryRetrieveLevel: {text}"),
-    };
 
     // The resources the level's identifier names; null when the identifier is absent or empty.
     private List<string>? Lookup(DicomDataset identifier, ResourceLevel level)
