@@ -33,15 +33,19 @@ internal sealed class RequestDispatcher
     public async Task HandleAsync(DicomAssociation association, DimseMessage request, CancellationToken cancellationToken)
     {
         var caller = InfoOf(association);
+        // Each request is checked against the allow lists, not only its presentation context: storage
+        // contexts are also accepted for the C-GET sub-operations a caller may receive, so a caller
+        // allowed to C-GET but not to C-STORE can propose them.
+        if (ServiceOf(request.Field) is { } service && _handlers.Policy?.AllowService(caller, service) == false)
+        {
+            await association.SendResponseAsync(request, DimseStatus.NotAuthorized, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         switch (request.Field)
         {
             case CommandField.CEchoRq when _handlers.Echo is { } echo:
                 await association.SendResponseAsync(request, await echo.EchoAsync(caller, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                break;
-            // Storage contexts are also accepted for the C-GET sub-operations a caller may receive, so a
-            // caller allowed to C-GET but not to C-STORE can propose them: refuse its C-STOREs here.
-            case CommandField.CStoreRq when _handlers.Store is not null && _handlers.Policy?.AllowService(caller, DicomService.Store) == false:
-                await association.SendResponseAsync(request, DimseStatus.NotAuthorized, cancellationToken).ConfigureAwait(false);
                 break;
             case CommandField.CStoreRq when _handlers.Store is { } store:
                 await association.SendResponseAsync(request, await StoreAsync(store, caller, request, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
@@ -60,6 +64,16 @@ internal sealed class RequestDispatcher
                 break;
         }
     }
+
+    private static DicomService? ServiceOf(CommandField field) => field switch
+    {
+        CommandField.CEchoRq => DicomService.Echo,
+        CommandField.CStoreRq => DicomService.Store,
+        CommandField.CFindRq => DicomService.Find,
+        CommandField.CMoveRq => DicomService.Move,
+        CommandField.CGetRq => DicomService.Get,
+        _ => null,
+    };
 
     private static async Task<ushort> StoreAsync(ICStoreHandler store, AssociationInfo caller, DimseMessage request, CancellationToken cancellationToken)
     {

@@ -26,6 +26,8 @@ public enum MaximumStorageMode
 /// </summary>
 public sealed class OrthancConfiguration
 {
+    private IReadOnlyList<DicomModality>? _dicomModalities;
+
     internal OrthancConfiguration(JsonObject json, string folder, IReadOnlyList<string> files)
     {
         Json = json;
@@ -170,7 +172,8 @@ public sealed class OrthancConfiguration
         return number is >= 1024 and <= 65535 ? (int)number : throw new ConfigurationException($"UserMetadata.{p.Key}: {number} is not within 1024..65535");
     }, StringComparer.Ordinal);
 
-    public IReadOnlyList<DicomModality> DicomModalities => Object("DicomModalities").Select(p => DicomModality.Parse(p.Key, p.Value)).ToList();
+    // Parsed once: the allow lists consult it for every DICOM request.
+    public IReadOnlyList<DicomModality> DicomModalities => _dicomModalities ??= [.. Object("DicomModalities").Select(p => DicomModality.Parse(p.Key, p.Value))];
 
     /// <summary>The DicomModalities entries with this AE title (without case unless StrictAetComparison).</summary>
     public IEnumerable<DicomModality> ModalitiesWithAet(string aet)
