@@ -65,7 +65,7 @@ public sealed partial class RestServer : IAsyncDisposable
             LogInsecure(_logger, warning);
         await _app.StartAsync().ConfigureAwait(false);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Port = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
+        Port = new Uri(address).Port;
         LogStarted(_logger, Port);
     }
 

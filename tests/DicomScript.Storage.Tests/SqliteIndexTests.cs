@@ -158,7 +158,7 @@ public class SqliteIndexTests
         _index = SqliteIndex.Open(_folder.FullName, durable: true);
         Assert.That(_index.Synchronous, Is.EqualTo(2), "FULL: a commit survives a power loss");
         Assert.That(_index.Get(outcome.InstanceId), Is.Not.Null);
-        Assert.That(_index.InstancesOf(_index.List(ResourceLevel.Patient).Single()), Is.EqualTo(new[] { outcome.InstanceId }));
+        Assert.That(_index.InstanceSummariesOf(_index.List(ResourceLevel.Patient).Single()).Select(i => i.PublicId), Is.EqualTo(new[] { outcome.InstanceId }));
     }
 
     [Test]

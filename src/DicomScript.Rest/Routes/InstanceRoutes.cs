@@ -84,6 +84,7 @@ internal static class InstanceRoutes
         return Results.Bytes(json, "application/json; charset=utf-8");
     }
 
+    // Only instances have a DICOM file: another level's ID finds none (404, as from Orthanc).
     private static byte[]? ReadFile(DicomScriptServer archive, string id) =>
-        ResourceRoutes.Found(archive, ResourceLevel.Instance, id) && archive.Index.GetDicomFile(id) is { } file ? archive.Storage.Read(file.Uuid) : null;
+        archive.Index.GetDicomFile(id) is { } file ? archive.Storage.Read(file.Uuid) : null;
 }

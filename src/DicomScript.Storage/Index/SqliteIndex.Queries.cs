@@ -81,12 +81,9 @@ public sealed partial class SqliteIndex
         return LoadScope("SELECT value FROM json_each(@ids)", [("@ids", System.Text.Json.JsonSerializer.Serialize(internalIds))], withDescendants);
     }
 
-    /// <summary>The internal ids of every resource of a level.</summary>
-    public IReadOnlyList<long> InternalIdsOf(ResourceLevel level)
-    {
-        lock (_lock)
-            return [.. _connection.Query<long>("SELECT internalId FROM Resources WHERE resourceType = @level ORDER BY internalId", new { level = (int)level })];
-    }
+    /// <summary>Every resource of a level with its ancestors and, when asked, its descendants.</summary>
+    public IReadOnlyList<IndexedResource> ResourcesAt(ResourceLevel level, bool withDescendants) =>
+        LoadScope("SELECT internalId FROM Resources WHERE resourceType = @level", [("@level", (int)level)], withDescendants);
 
     /// <summary>The value of one main tag on each resource of a level that has it, by internal id (read through the tag index).</summary>
     public IReadOnlyList<(long InternalId, string Value)> TagValues(ResourceLevel level, DicomTag tag)
@@ -238,20 +235,6 @@ public sealed partial class SqliteIndex
     {
         lock (_lock)
             return _connection.ExecuteScalar<long>("SELECT COUNT(*) FROM AttachedFiles WHERE uuid = @uuid", new { uuid }) > 0;
-    }
-
-    /// <summary>The instances below a resource (the resource itself for an instance), oldest first.</summary>
-    public IReadOnlyList<string> InstancesOf(string publicId)
-    {
-        lock (_lock)
-        {
-            return [.. _connection.Query<string>("""
-                WITH RECURSIVE sub(id, level, publicId) AS (
-                    SELECT internalId, resourceType, publicId FROM Resources WHERE publicId = @publicId
-                    UNION ALL SELECT r.internalId, r.resourceType, r.publicId FROM Resources r JOIN sub ON r.parentId = sub.id)
-                SELECT publicId FROM sub WHERE level = @instance ORDER BY id
-                """, new { publicId, instance = (int)ResourceLevel.Instance })];
-        }
     }
 
     /// <summary>

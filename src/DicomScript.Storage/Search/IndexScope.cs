@@ -50,7 +50,7 @@ public static class IndexScope
             candidates = candidates is null ? passing.ToHashSet() : candidates.Intersect(passing).ToHashSet();
         }
 
-        return index.ResourcesFrom([.. candidates ?? index.InternalIdsOf(queryLevel)], withDescendants);
+        return candidates is null ? index.ResourcesAt(queryLevel, withDescendants) : index.ResourcesFrom([.. candidates], withDescendants);
     }
 
     /// <summary>
