@@ -33,7 +33,7 @@ internal static class ResourceRoutes
     }
 
     /// <summary>True when <paramref name="id"/> is a resource of <paramref name="level"/> (Orthanc answers 404 for another level's ID).</summary>
-    public static bool Found(DicomScriptServer archive, ResourceLevel level, string id) => archive.Index.LevelOf(id) == level;
+    private static bool Found(DicomScriptServer archive, ResourceLevel level, string id) => archive.Index.LevelOf(id) == level;
 
     private static IResult List(HttpContext context, DicomScriptServer archive, ResourceLevel level)
     {
