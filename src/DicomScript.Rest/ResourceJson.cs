@@ -4,6 +4,7 @@ using DicomScript.Dicom.Data;
 using DicomScript.Dicom.Json;
 using DicomScript.Storage.Identifiers;
 using DicomScript.Storage.Index;
+using Microsoft.AspNetCore.Http;
 
 namespace DicomScript.Rest;
 
@@ -24,8 +25,18 @@ internal static class ResourceJson
 
     public static string PathOf(ResourceLevel level, string id) => $"/{PluralOf(level)}/{id}";
 
-    /// <summary>The resource's object; null when it is unknown.</summary>
-    public static JsonObject? Describe(SqliteIndex index, string id)
+    /// <summary>
+    /// The tag format a request asks for (<c>?simplify</c>, <c>?short</c>, <c>?full</c>, checked in
+    /// that order as Orthanc does), else <paramref name="fallback"/>.
+    /// </summary>
+    public static OrthancTagFormat FormatOf(IQueryCollection query, OrthancTagFormat fallback) =>
+        query.ContainsKey("simplify") ? OrthancTagFormat.Simplified
+        : query.ContainsKey("short") ? OrthancTagFormat.Short
+        : query.ContainsKey("full") ? OrthancTagFormat.Full
+        : fallback;
+
+    /// <summary>The resource's object, its main tags in <paramref name="format"/>; null when it is unknown.</summary>
+    public static JsonObject? Describe(SqliteIndex index, string id, OrthancTagFormat format = OrthancTagFormat.Simplified)
     {
         var resource = index.Get(id);
         if (resource is null)
@@ -36,15 +47,15 @@ internal static class ResourceJson
         {
             case ResourceLevel.Patient:
                 AddCommon(json, index, resource);
-                json["MainDicomTags"] = Tags(resource.MainTags);
+                json["MainDicomTags"] = Tags(resource.MainTags, format);
                 json["Studies"] = Ids(resource.ChildrenIds);
                 break;
             case ResourceLevel.Study:
                 AddCommon(json, index, resource);
-                json["MainDicomTags"] = Tags(resource.MainTags.Where(t => !IsPatientTag(t.Key)));
+                json["MainDicomTags"] = Tags(resource.MainTags.Where(t => !IsPatientTag(t.Key)), format);
                 json["ParentPatient"] = resource.ParentId;
                 // A study keeps the patient tags its first instance had (they may differ between studies).
-                json["PatientMainDicomTags"] = Tags(resource.MainTags.Where(t => IsPatientTag(t.Key)));
+                json["PatientMainDicomTags"] = Tags(resource.MainTags.Where(t => IsPatientTag(t.Key)), format);
                 json["Series"] = Ids(resource.ChildrenIds);
                 break;
             case ResourceLevel.Series:
@@ -52,7 +63,7 @@ internal static class ResourceJson
                 json["ExpectedNumberOfInstances"] = expected;
                 json["Instances"] = Ids(resource.ChildrenIds);
                 AddCommon(json, index, resource);
-                json["MainDicomTags"] = Tags(resource.MainTags);
+                json["MainDicomTags"] = Tags(resource.MainTags, format);
                 json["ParentStudy"] = resource.ParentId;
                 json["Status"] = index.SeriesStatus(id);
                 break;
@@ -61,7 +72,7 @@ internal static class ResourceJson
                 json["FileSize"] = file?.UncompressedSize;
                 json["FileUuid"] = file?.Uuid;
                 json["IndexInSeries"] = IntegerOf(metadata.GetValueOrDefault((int)MetadataType.IndexInSeries));
-                json["MainDicomTags"] = Tags(resource.MainTags);
+                json["MainDicomTags"] = Tags(resource.MainTags, format);
                 json["ParentSeries"] = resource.ParentId;
                 break;
         }
@@ -78,11 +89,14 @@ internal static class ResourceJson
 
     private static bool IsPatientTag(DicomTag tag) => MainDicomTags.Patient.Contains(tag);
 
-    private static JsonObject Tags(IEnumerable<KeyValuePair<DicomTag, string>> tags)
+    // Keyed by name (simplified) or by "gggg,eeee" (short, full), in key order as Orthanc lists them.
+    private static JsonObject Tags(IEnumerable<KeyValuePair<DicomTag, string>> tags, OrthancTagFormat format)
     {
         var json = new JsonObject();
-        foreach (var (tag, value) in tags.OrderBy(t => OrthancTagsConverter.Name(t.Key, NoOwner), StringComparer.Ordinal))
-            json[OrthancTagsConverter.Name(tag, NoOwner)] = value;
+        var keyed = tags.Select(t => (t.Key, t.Value, Name: OrthancTagsConverter.Name(t.Key, NoOwner)))
+            .Select(t => (t.Name, t.Value, Key: format == OrthancTagFormat.Simplified ? t.Name : t.Key.ToString()));
+        foreach (var (name, value, key) in keyed.OrderBy(t => t.Key, StringComparer.Ordinal))
+            json[key] = format == OrthancTagFormat.Full ? new JsonObject { ["Name"] = name, ["Type"] = "String", ["Value"] = value } : value;
         return json;
     }
 
@@ -92,7 +106,7 @@ internal static class ResourceJson
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     // Orthanc's JSON objects list their keys in order; clients diffing answers see the same text.
-    private static JsonObject Sorted(JsonObject json)
+    public static JsonObject Sorted(JsonObject json)
     {
         var sorted = new JsonObject();
         foreach (var (key, value) in json.OrderBy(p => p.Key, StringComparer.Ordinal).ToList())

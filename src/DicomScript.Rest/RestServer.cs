@@ -54,6 +54,10 @@ public sealed partial class RestServer : IAsyncDisposable
         app.Use(security.InvokeAsync);
         SystemRoutes.Map(app, archive);
         ResourceRoutes.Map(app, archive);
+        HierarchyRoutes.Map(app, archive);
+        MetadataRoutes.Map(app, archive);
+        ChangesRoutes.Map(app, archive);
+        ToolsRoutes.Map(app, archive);
         InstanceRoutes.Map(app, archive);
         app.MapFallback((HttpContext context) => OrthancResponses.Error(context, OrthancError.UnknownResource));
         return new RestServer(app, configuration, loggerFactory.CreateLogger("DicomScript.Rest"));

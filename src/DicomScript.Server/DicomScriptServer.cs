@@ -1,4 +1,6 @@
 using System.Net;
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.IO;
 using DicomScript.Network.Association;
 using DicomScript.Network.Scp;
 using DicomScript.Server.Configuration;
@@ -126,6 +128,21 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
             Storage.Remove(uuid);
         LogDeleted(_logger, publicId, outcome.FileUuids.Count);
         return outcome;
+    }
+
+    /// <summary>The dataset of a stored instance; null when the instance or its file is gone (deleted meanwhile).</summary>
+    public DicomDataset? ReadDataset(string instanceId)
+    {
+        if (Index.GetDicomFile(instanceId) is not { } file)
+            return null;
+        try
+        {
+            return DicomFile.Parse(Storage.Read(file.Uuid)).Dataset;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Marks resources stable (see <see cref="StableResourcesMonitor"/>).</summary>

@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using DicomScript.Dicom.Data;
-using DicomScript.Dicom.Dictionary;
-using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Tests.Support;
 using DicomScript.Rest.Tests.Support;
 using NUnit.Framework;
@@ -18,83 +15,28 @@ namespace DicomScript.Rest.Tests;
 [NonParallelizable]
 public class RestOracleTests
 {
-    // Volatile fields: times, our file names, and stability (a timer on each side).
-    private static readonly HashSet<string> Volatile = ["/LastUpdate", "/FileUuid", "/IsStable"];
-
     private static readonly string[] Levels = ["patients", "studies", "series", "instances"];
 
-    private OrthancServer? _orthanc;
-    private RestArchive? _ours;
-    private readonly List<(string File, HttpStatusCode Status, JsonNode? Answer, HttpStatusCode TheirStatus, JsonNode? TheirAnswer)> _uploads = [];
+    private CorpusPair? _pair;
 
     [OneTimeSetUp]
-    public async Task UploadCorpusToBoth()
-    {
-        if (ExternalTools.Find("/usr/sbin/Orthanc") is null || !Directory.Exists(PydicomCorpus.TestFiles))
-            return;
-        _orthanc = OrthancServer.Start();
-        _ours = await RestArchive.StartAsync();
-        // Files dcmtk cannot read are refused by Orthanc and read by us (leniently): nothing to compare.
-        foreach (var file in PydicomCorpus.AllFiles().Where(f => !PydicomCorpus.DcmdumpCannotRead.Contains(f)))
-        {
-            var bytes = await File.ReadAllBytesAsync(PydicomCorpus.FullPath(file));
-            var (status, answer) = await PostAsync(_ours.Http, bytes);
-            var (theirStatus, theirAnswer) = await PostAsync(_orthanc.Http, bytes);
-            _uploads.Add((file, status, answer, theirStatus, theirAnswer));
-            if (answer is not null && HasDeviations(file, out var dataset))
-            {
-                foreach (var key in new[] { "ID", "ParentSeries", "ParentStudy", "ParentPatient" })
-                    _deviating[answer[key]!.GetValue<string>()] = (file, dataset);
-            }
-        }
-    }
-
-    // Resources holding text Orthanc garbles (README): their file, to undo or skip the known differences.
-    private readonly Dictionary<string, (string File, DicomDataset Dataset)> _deviating = [];
-
-    private static bool HasDeviations(string file, out DicomDataset dataset)
-    {
-        dataset = DicomFile.Open(PydicomCorpus.FullPath(file)).Dataset;
-        var characterSet = dataset.CharacterSet.DefinedTerms;
-        return OrthancDeviations.GarbledText(file).Length > 0 || (characterSet.Count > 0 && characterSet[0].EndsWith("IR 13", StringComparison.Ordinal));
-    }
-
-    // Orthanc's answer with its known garbling undone, and a skip rule for what cannot be undone.
-    private JsonNode? Normalized(string id, JsonNode? theirs, out Func<string, bool> skip)
-    {
-        skip = Volatile.Contains;
-        if (!_deviating.TryGetValue(id, out var deviation) || theirs is null)
-            return theirs;
-        OrthancDeviations.NormalizeShiftJis(deviation.Dataset, theirs);
-        // By name (simplified, MainDicomTags) or by "gggg,eeee" key (full and short formats).
-        var garbled = OrthancDeviations.GarbledText(deviation.File)
-            .SelectMany(name => DicomDictionary.TryFindTag(name, out var tag) ? [name, $"{tag.Group:x4},{tag.Element:x4}"] : new[] { name })
-            .ToList();
-        skip = path => Volatile.Contains(path) || garbled.Any(key => path.EndsWith("/" + key, StringComparison.Ordinal) || path.Contains("/" + key + "/", StringComparison.Ordinal));
-        return theirs;
-    }
+    public async Task UploadCorpusToBoth() => _pair = await CorpusPair.StartAsync();
 
     [OneTimeTearDown]
     public async Task Stop()
     {
-        if (_ours is not null)
-            await _ours.DisposeAsync();
-        _orthanc?.Dispose();
+        if (_pair is not null)
+            await _pair.DisposeAsync();
     }
 
-    private (HttpClient Ours, HttpClient Theirs) Clients()
-    {
-        ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");
-        PydicomCorpus.Require();
-        return (_ours!.Http, _orthanc!.Http);
-    }
+    private (HttpClient Ours, HttpClient Theirs) Clients() => CorpusPair.Clients(_pair);
 
     [Test]
     public void Upload_EveryCorpusFile_SameStatusAndAnswerAsOrthanc()
     {
         Clients();
         var differences = new List<string>();
-        foreach (var (file, status, answer, theirStatus, theirAnswer) in _uploads)
+        foreach (var (file, status, answer, theirStatus, theirAnswer) in _pair!.Uploads)
         {
             if (status != theirStatus)
                 differences.Add($"{file}: HTTP {(int)status}, Orthanc {(int)theirStatus}");
@@ -103,9 +45,9 @@ public class RestOracleTests
         }
 
         Assert.That(differences, Is.Empty);
-        Assert.That(_uploads.Count(u => u.Status == HttpStatusCode.OK), Is.GreaterThan(100), "most of the corpus is stored");
-        Assert.That(_uploads.Count(u => u.Status == HttpStatusCode.BadRequest), Is.GreaterThan(5), "the non-DICOM files are refused");
-        Assert.That(_uploads.Count(u => u.Answer?["Status"]?.GetValue<string>() == "AlreadyStored"), Is.GreaterThan(5), "same SOP instance in several files");
+        Assert.That(_pair.Uploads.Count(u => u.Status == HttpStatusCode.OK), Is.GreaterThan(100), "most of the corpus is stored");
+        Assert.That(_pair.Uploads.Count(u => u.Status == HttpStatusCode.BadRequest), Is.GreaterThan(5), "the non-DICOM files are refused");
+        Assert.That(_pair.Uploads.Count(u => u.Answer?["Status"]?.GetValue<string>() == "AlreadyStored"), Is.GreaterThan(5), "same SOP instance in several files");
     }
 
     [TestCaseSource(nameof(Levels))]
@@ -128,9 +70,7 @@ public class RestOracleTests
         foreach (var id in Ids(await GetJsonAsync(ours, level)))
         {
             var path = $"{level}/{id}";
-            var theirJson = Normalized(id, await GetJsonAsync(theirs, path), out var skip);
-            differences.AddRange(JsonDiff.Differences(await GetJsonAsync(ours, path), theirJson, skip)
-                .Where(d => !IsDocumentedDeviation(d)).Select(d => $"{path}: {d}"));
+            differences.AddRange((await _pair!.DifferencesAsync(path, id)).Select(d => $"{path}: {d}"));
         }
 
         Assert.That(differences, Is.Empty);
@@ -149,7 +89,7 @@ public class RestOracleTests
         var (ours, theirs) = Clients();
         var differences = new List<string>();
         var compared = 0;
-        foreach (var (file, _, answer, _, _) in _uploads.Where(u => u.Answer?["Status"]?.GetValue<string>() == "Success"))
+        foreach (var (file, _, answer, _, _) in _pair!.Uploads.Where(u => u.Answer?["Status"]?.GetValue<string>() == "Success"))
         {
             var id = answer!["ID"]!.GetValue<string>();
             var bytes = await ours.GetByteArrayAsync($"instances/{id}/file");
@@ -159,8 +99,7 @@ public class RestOracleTests
             foreach (var route in new[] { "tags", "simplified-tags", "tags?short", "tags?simplify" })
             {
                 var path = $"instances/{id}/{route}";
-                var theirJson = Normalized(id, await GetJsonAsync(theirs, path), out var skip);
-                differences.AddRange(JsonDiff.Differences(await GetJsonAsync(ours, path), theirJson, skip).Select(d => $"{file} {route}: {d}"));
+                differences.AddRange((await _pair.DifferencesAsync(path, id)).Select(d => $"{file} {route}: {d}"));
             }
 
             compared++;
@@ -204,37 +143,9 @@ public class RestOracleTests
         Assert.That(ourSystem["Product"]!.GetValue<string>(), Is.EqualTo("DicomScript"));
     }
 
-    // 1.10.1 leaves out main tags longer than 256 bytes; we keep them (as Orthanc 1.11+ does).
-    private static bool IsDocumentedDeviation(string difference) =>
-        difference.Contains("not in theirs", StringComparison.Ordinal) && difference.Contains("MainDicomTags/", StringComparison.Ordinal);
+    private static Task AssertSameErrorAsync(HttpClient ours, HttpClient theirs, string path) => CorpusPair.AssertSameErrorAsync(ours, theirs, path);
 
-    private static async Task AssertSameErrorAsync(HttpClient ours, HttpClient theirs, string path)
-    {
-        using var ourResponse = await ours.GetAsync(path);
-        using var theirResponse = await theirs.GetAsync(path);
-        Assert.That(ourResponse.StatusCode, Is.EqualTo(theirResponse.StatusCode), path);
-        var (ourBody, theirBody) = (await ourResponse.Content.ReadAsStringAsync(), await theirResponse.Content.ReadAsStringAsync());
-        if (theirBody.Length == 0)
-            Assert.That(ourBody, Is.Empty, path);
-        else
-            Assert.That(JsonDiff.Differences(JsonNode.Parse(ourBody), JsonNode.Parse(theirBody)), Is.Empty, path);
-    }
+    private static List<string> Ids(JsonNode? list) => CorpusPair.Ids(list);
 
-    private static List<string> Ids(JsonNode? list) => [.. ((JsonArray)list!).Select(n => n!.GetValue<string>())];
-
-    private static async Task<JsonNode?> GetJsonAsync(HttpClient client, string path)
-    {
-        using var response = await client.GetAsync(path);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"GET {path}: {text}");
-        return JsonNode.Parse(text);
-    }
-
-    private static async Task<(HttpStatusCode, JsonNode?)> PostAsync(HttpClient client, byte[] file)
-    {
-        using var content = new ByteArrayContent(file);
-        using var response = await client.PostAsync("instances", content);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, response.StatusCode == HttpStatusCode.OK ? JsonNode.Parse(text) : null);
-    }
+    private static Task<JsonNode?> GetJsonAsync(HttpClient client, string path) => CorpusPair.GetJsonAsync(client, path);
 }

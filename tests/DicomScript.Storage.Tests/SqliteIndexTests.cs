@@ -10,7 +10,7 @@ namespace DicomScript.Storage.Tests;
 
 [TestFixture]
 [NonParallelizable]
-public class SqliteIndexTests
+public partial class SqliteIndexTests
 {
     private DirectoryInfo _folder = null!;
     private StorageArea _storage = null!;

@@ -30,11 +30,15 @@ public static class OrthancJsonWriter
     private static readonly JsonWriterOptions Compact = Indented with { Indented = false };
 
     /// <summary>The dataset as UTF-8 JSON in <paramref name="format"/>.</summary>
-    public static byte[] ToUtf8(DicomDataset dataset, OrthancTagFormat format, bool indented = true)
+    public static byte[] ToUtf8(DicomDataset dataset, OrthancTagFormat format, bool indented = true) =>
+        ToUtf8(OrthancTagsConverter.Convert(dataset), format, indented);
+
+    /// <summary>Converted nodes as UTF-8 JSON in <paramref name="format"/>.</summary>
+    public static byte[] ToUtf8(IReadOnlyList<OrthancTagNode> nodes, OrthancTagFormat format, bool indented = true)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, indented ? Indented : Compact))
-            Write(writer, OrthancTagsConverter.Convert(dataset), format);
+            Write(writer, nodes, format);
         return stream.ToArray();
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DicomScript.Dicom.Data;
 using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Json;
 using DicomScript.Rest.Security;
@@ -13,8 +14,9 @@ using Microsoft.AspNetCore.Routing;
 namespace DicomScript.Rest.Routes;
 
 /// <summary>
-/// <c>POST /instances</c> (upload), and an instance's <c>/tags</c> (<c>?simplify</c>, <c>?short</c>),
-/// <c>/simplified-tags</c> and <c>/file</c>.
+/// <c>POST /instances</c> (upload), an instance's <c>/tags</c> (<c>?simplify</c>, <c>?short</c>),
+/// <c>/simplified-tags</c> and <c>/file</c>, and the tags all instances of a patient, study or
+/// series share (<c>/shared-tags</c>).
 /// </summary>
 internal static class InstanceRoutes
 {
@@ -27,6 +29,8 @@ internal static class InstanceRoutes
         routes.MapGet("/instances/{id}/simplified-tags", (HttpContext context, string id) => Tags(context, archive, id, OrthancTagFormat.Simplified));
         routes.MapGet("/instances/{id}/file", (HttpContext context, string id) =>
             ReadFile(archive, id) is { } bytes ? Results.Bytes(bytes, "application/dicom") : OrthancResponses.Error(context, OrthancError.UnknownResource));
+        foreach (var level in new[] { ResourceLevel.Patient, ResourceLevel.Study, ResourceLevel.Series })
+            routes.MapGet($"/{ResourceJson.PluralOf(level)}/{{id}}/shared-tags", (HttpContext context, string id) => SharedTags(context, archive, id));
     }
 
     /// <summary>
@@ -82,6 +86,45 @@ internal static class InstanceRoutes
             return OrthancResponses.Error(context, OrthancError.UnknownResource);
         var json = OrthancJsonWriter.ToUtf8(DicomFile.Parse(bytes).Dataset, format);
         return Results.Bytes(json, "application/json; charset=utf-8");
+    }
+
+    /// <summary>
+    /// The top-level text elements (Type "String") whose value is the same in every instance below
+    /// the resource, in the full format unless <c>?simplify</c> or <c>?short</c>; as Orthanc computes them.
+    /// </summary>
+    private static IResult SharedTags(HttpContext context, DicomScriptServer archive, string id)
+    {
+        if (archive.Index.LevelOf(id) is null)
+            return OrthancResponses.Error(context, OrthancError.UnknownResource);
+        Dictionary<DicomTag, OrthancTagNode>? shared = null;
+        foreach (var instance in archive.Index.InstanceSummariesOf(id))
+        {
+            if (instance.FileUuid is null)
+                continue;
+            byte[] bytes;
+            try
+            {
+                bytes = archive.Storage.Read(instance.FileUuid);
+            }
+            catch (IOException)
+            {
+                continue; // deleted since the list was read, as Orthanc skips it
+            }
+
+            var text = OrthancTagsConverter.Convert(DicomFile.Parse(bytes).Dataset).Where(n => n.Type == OrthancValueType.String);
+            if (shared is null)
+            {
+                shared = text.ToDictionary(n => n.Tag);
+                continue;
+            }
+
+            var values = text.ToDictionary(n => n.Tag, n => n.Value);
+            foreach (var tag in shared.Keys.Where(t => !values.TryGetValue(t, out var value) || value != shared[t].Value).ToList())
+                shared.Remove(tag);
+        }
+
+        var format = ResourceJson.FormatOf(context.Request.Query, OrthancTagFormat.Full);
+        return Results.Bytes(OrthancJsonWriter.ToUtf8([.. (shared?.Values ?? Enumerable.Empty<OrthancTagNode>()).OrderBy(n => n.Tag)], format), "application/json; charset=utf-8");
     }
 
     // Only instances have a DICOM file: another level's ID finds none (404, as from Orthanc).

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using DicomScript.Dicom.Json;
 using DicomScript.Server;
 using DicomScript.Storage.Identifiers;
 using Microsoft.AspNetCore.Builder;
@@ -22,8 +23,9 @@ internal static class ResourceRoutes
             var plural = "/" + ResourceJson.PluralOf(level);
             routes.MapGet(plural, (HttpContext context) => List(context, archive, level));
             // An unknown ID gets a bare 404 here, as from Orthanc (its sub-routes answer an error body).
-            routes.MapGet(plural + "/{id}", (string id) =>
-                Found(archive, level, id) ? OrthancResponses.Json(ResourceJson.Describe(archive.Index, id)) : Results.NotFound());
+            routes.MapGet(plural + "/{id}", (HttpContext context, string id) => Found(archive, level, id)
+                ? OrthancResponses.Json(ResourceJson.Describe(archive.Index, id, ResourceJson.FormatOf(context.Request.Query, OrthancTagFormat.Simplified)))
+                : Results.NotFound());
             routes.MapDelete(plural + "/{id}", (string id) => Delete(archive, level, id));
         }
 
@@ -57,7 +59,8 @@ internal static class ResourceRoutes
         if (!query.ContainsKey("expand"))
             return OrthancResponses.Json(new JsonArray([.. ids.Select(id => (JsonNode)id)]));
         // A resource deleted while the list is built is left out rather than shown as null.
-        return OrthancResponses.Json(new JsonArray([.. ids.Select(id => ResourceJson.Describe(archive.Index, id)).OfType<JsonNode>()]));
+        var format = ResourceJson.FormatOf(query, OrthancTagFormat.Simplified);
+        return OrthancResponses.Json(new JsonArray([.. ids.Select(id => ResourceJson.Describe(archive.Index, id, format)).OfType<JsonNode>()]));
     }
 
     private static IResult IsProtected(HttpContext context, DicomScriptServer archive, string id) => archive.Index.IsProtected(id) switch

@@ -36,12 +36,14 @@ public sealed class FindService : ICFindHandler
     private readonly SqliteIndex _index;
     private readonly StorageArea _storage;
     private readonly OrthancConfiguration _configuration;
+    private readonly ArchiveSearch _search;
 
     public FindService(SqliteIndex index, StorageArea storage, OrthancConfiguration configuration)
     {
         _index = index ?? throw new ArgumentNullException(nameof(index));
         _storage = storage ?? throw new ArgumentNullException(nameof(storage));
         _configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
+        _search = new ArchiveSearch(index, ReadInstance);
     }
 
     public async IAsyncEnumerable<DicomDataset> FindAsync(QueryRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -55,17 +57,13 @@ public sealed class FindService : ICFindHandler
             .Select(e => (e.Tag, Value: OrthancTagsConverter.ValueOf(identifier, e.Tag) ?? ""))
             .ToList();
 
-        var (lookup, viaSeries) = BuildLookup(keys, level);
+        var lookup = BuildLookup(keys);
         // Sequence keys are never constraints; their content is copied from the sample file.
         var sequences = identifier.OfType<DicomSequence>().Select(s => s.Tag).ToList();
         var needsFile = sequences.Count > 0 || keys.Any(k => !ComputedKeys.Contains(k.Tag) && !ResourceFinder.IsMainTag(k.Tag));
         var asked = keys.Select(k => k.Tag).ToHashSet();
         // Only files (sample instances) and computed counts look below the matches.
-        var scope = IndexScope.For(_index, viaSeries ? ResourceLevel.Series : level, lookup, withDescendants: needsFile || asked.Overlaps(ComputedKeys));
-        var finder = new ResourceFinder(scope, ReadInstance);
-        var matches = viaSeries
-            ? finder.FindResources(ResourceLevel.Series, lookup).Select(s => finder.Parent(s)!).DistinctBy(s => s.InternalId).ToList()
-            : finder.FindResources(level, lookup);
+        var (finder, matches) = _search.Find(level, lookup, readBelow: needsFile || asked.Overlaps(ComputedKeys));
 
         // Past the limit, Orthanc stops with the final status Cancel: the SCU sees the list is partial.
         var limit = level == ResourceLevel.Instance ? _configuration.LimitFindInstances : _configuration.LimitFindResults;
@@ -93,26 +91,15 @@ public sealed class FindService : ICFindHandler
         }
     }
 
-    /// <summary>
-    /// The constraints of the identifier. At study level a ModalitiesInStudy value becomes a
-    /// Modality constraint on the series, whose studies are the answer (as Orthanc does it).
-    /// </summary>
-    private (DicomLookup Lookup, bool ViaSeries) BuildLookup(List<(DicomTag Tag, string Value)> keys, ResourceLevel level)
+    /// <summary>The constraints of the identifier: every key with a value.</summary>
+    private DicomLookup BuildLookup(List<(DicomTag Tag, string Value)> keys)
     {
         var lookup = new DicomLookup();
-        var viaSeries = false;
         foreach (var (tag, value) in keys.Where(k => k.Value.Length > 0))
         {
-            var target = tag;
-            if (tag == DicomTags.ModalitiesInStudy && level == ResourceLevel.Study)
-            {
-                target = DicomTags.Modality;
-                viaSeries = true;
-            }
-
             try
             {
-                lookup.AddDicomConstraint(target, value, _configuration.CaseSensitivePN);
+                lookup.AddDicomConstraint(tag, value, _configuration.CaseSensitivePN);
             }
             catch (ArgumentException ex)
             {
@@ -120,7 +107,7 @@ public sealed class FindService : ICFindHandler
             }
         }
 
-        return (lookup, viaSeries);
+        return lookup;
     }
 
     private Func<DicomTag, string?> ReadInstance(string instanceId) => ValuesOf(ReadDataset(instanceId));

@@ -54,8 +54,29 @@ public sealed record DeleteOutcome(IReadOnlyList<string> FileUuids, (string Id, 
 /// <summary>An instance as a C-MOVE or C-GET sends it; <paramref name="FileUuid"/> is null if it has no DICOM file.</summary>
 public sealed record InstanceSummary(string PublicId, string SopInstanceUid, string SopClassUid, string TransferSyntaxUid, string? FileUuid);
 
+/// <summary>An entry of a numbered log (changes, exports).</summary>
+public interface ILogEntry
+{
+    long Seq { get; }
+}
+
 /// <summary>One entry of the change log.</summary>
-public sealed record Change(long Seq, ChangeType ChangeType, ResourceLevel ResourceType, string PublicId, string Date);
+public sealed record Change(long Seq, ChangeType ChangeType, ResourceLevel ResourceType, string PublicId, string Date) : ILogEntry;
+
+/// <summary>A resource sent to a modality or a peer; the UIDs down to its level.</summary>
+public sealed record ExportedResource(long Seq, ResourceLevel ResourceType, string PublicId, string RemoteModality, string? PatientId,
+    string? StudyInstanceUid, string? SeriesInstanceUid, string? SopInstanceUid, string Date) : ILogEntry;
+
+/// <summary>A page of a log: its entries, whether it is the last page, and the number to continue from.</summary>
+public sealed record LogPage<T>(IReadOnlyList<T> Entries, bool Done, long Last)
+    where T : ILogEntry;
+
+/// <summary>
+/// What a resource and its descendants hold (<c>/{level}/{id}/statistics</c>): counts of the levels
+/// below it, sizes of all attachments and of the DICOM files alone.
+/// </summary>
+public sealed record ResourceStatistics(ResourceLevel Level, long Studies, long Series, long Instances,
+    long DiskSize, long UncompressedSize, long DicomDiskSize, long DicomUncompressedSize);
 
 /// <summary>Counts and sizes (/statistics).</summary>
 public sealed record IndexStatistics(long Patients, long Studies, long Series, long Instances, long TotalDiskSize, long TotalUncompressedSize);

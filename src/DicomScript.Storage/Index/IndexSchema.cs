@@ -3,7 +3,8 @@ namespace DicomScript.Storage.Index;
 /// <summary>The SQLite schema of the index (modelled on Orthanc's, database version 6) and its version.</summary>
 internal static class IndexSchema
 {
-    public const int Version = 1;
+    /// <summary>2: metadata revisions; changes refer to their resource (dropped with it, as in Orthanc); exported resources.</summary>
+    public const int Version = 2;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS GlobalProperties(property INTEGER PRIMARY KEY, value TEXT);
@@ -25,17 +26,38 @@ internal static class IndexSchema
         CREATE INDEX IF NOT EXISTS MainDicomTagsByTag ON MainDicomTags(tag);
         CREATE TABLE IF NOT EXISTS Metadata(
             id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE,
-            type INTEGER, value TEXT, PRIMARY KEY(id, type));
+            type INTEGER, value TEXT, revision INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(id, type));
         CREATE TABLE IF NOT EXISTS AttachedFiles(
             id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE,
             fileType INTEGER, uuid TEXT NOT NULL, storedSize INTEGER, uncompressedSize INTEGER,
             compressed INTEGER, uncompressedMd5 TEXT, PRIMARY KEY(id, fileType));
         CREATE INDEX IF NOT EXISTS AttachedFilesUuid ON AttachedFiles(uuid);
         CREATE TABLE IF NOT EXISTS Changes(
-            seq INTEGER PRIMARY KEY AUTOINCREMENT, changeType INTEGER, resourceType INTEGER,
-            publicId TEXT, date TEXT);
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, changeType INTEGER,
+            internalId INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE, resourceType INTEGER, date TEXT);
+        CREATE INDEX IF NOT EXISTS ChangesIndex ON Changes(internalId);
+        CREATE TABLE IF NOT EXISTS ExportedResources(
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, resourceType INTEGER, publicId TEXT, remoteModality TEXT,
+            patientId TEXT, studyInstanceUid TEXT, seriesInstanceUid TEXT, sopInstanceUid TEXT, date TEXT);
         CREATE TABLE IF NOT EXISTS PatientRecyclingOrder(
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             patientId INTEGER UNIQUE REFERENCES Resources(internalId) ON DELETE CASCADE);
+        """;
+
+    /// <summary>
+    /// From version 1: metadata gain a revision (0), changes their resource's internal id (the
+    /// entries of resources deleted since are dropped; the sequence goes on where it was).
+    /// </summary>
+    public const string MigrateFrom1 = """
+        ALTER TABLE Metadata ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE Changes2(
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, changeType INTEGER,
+            internalId INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE, resourceType INTEGER, date TEXT);
+        INSERT INTO Changes2(seq, changeType, internalId, resourceType, date)
+            SELECT c.seq, c.changeType, r.internalId, c.resourceType, c.date FROM Changes c JOIN Resources r ON r.publicId = c.publicId;
+        UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = 'Changes') WHERE name = 'Changes2';
+        DROP TABLE Changes;
+        ALTER TABLE Changes2 RENAME TO Changes;
+        UPDATE GlobalProperties SET value = '2' WHERE property = 1;
         """;
 }

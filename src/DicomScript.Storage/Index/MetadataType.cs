@@ -1,6 +1,6 @@
 namespace DicomScript.Storage.Index;
 
-/// <summary>Orthanc's reserved metadata names and numbers; user metadata use 1024..65535.</summary>
+/// <summary>Orthanc 1.10.1's reserved metadata names and numbers; user metadata use 1024..65535.</summary>
 public enum MetadataType
 {
     IndexInSeries = 1,
@@ -17,9 +17,4 @@ public enum MetadataType
     CalledAET = 12,
     HttpUsername = 13,
     PixelDataOffset = 14,
-    MainDicomTagsSignature = 15,
-    MainDicomSequences = 16,
-    PixelDataVR = 17,
-    IsProtected = 18,
-    PatientRecyclingOrder = 19,
 }

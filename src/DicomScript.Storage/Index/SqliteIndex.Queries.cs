@@ -213,8 +213,8 @@ public sealed partial class SqliteIndex
                     _ => ChangeType.StableSeries,
                 };
                 _connection.Execute("UPDATE Resources SET isStable = 1 WHERE internalId = @id", new { id }, transaction);
-                var seq = _connection.ExecuteScalar<long>("INSERT INTO Changes(changeType, resourceType, publicId, date) VALUES (@change, @level, @publicId, @now) RETURNING seq",
-                    new { change = (int)change, level, publicId, now }, transaction);
+                var seq = _connection.ExecuteScalar<long>("INSERT INTO Changes(changeType, internalId, resourceType, date) VALUES (@change, @id, @level, @now) RETURNING seq",
+                    new { change = (int)change, id, level, now }, transaction);
                 changes.Add(new Change(seq, change, (ResourceLevel)level, publicId, now));
             }
 
@@ -288,17 +288,6 @@ public sealed partial class SqliteIndex
             var sizes = _connection.QuerySingle<(long? Stored, long? Uncompressed)>("SELECT SUM(storedSize), SUM(uncompressedSize) FROM AttachedFiles");
             return new IndexStatistics(counts.GetValueOrDefault(ResourceLevel.Patient), counts.GetValueOrDefault(ResourceLevel.Study),
                 counts.GetValueOrDefault(ResourceLevel.Series), counts.GetValueOrDefault(ResourceLevel.Instance), sizes.Stored ?? 0, sizes.Uncompressed ?? 0);
-        }
-    }
-
-    /// <summary>The change log after <paramref name="since"/>, at most <paramref name="limit"/> entries.</summary>
-    public IReadOnlyList<Change> Changes(long since, int limit)
-    {
-        lock (_lock)
-        {
-            return [.. _connection.Query<(long Seq, long Type, long Level, string PublicId, string Date)>(
-                    "SELECT seq, changeType, resourceType, publicId, date FROM Changes WHERE seq > @since ORDER BY seq LIMIT @limit", new { since, limit })
-                .Select(c => new Change(c.Seq, (ChangeType)c.Type, (ResourceLevel)c.Level, c.PublicId, c.Date))];
         }
     }
 

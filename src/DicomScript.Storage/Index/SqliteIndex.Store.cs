@@ -50,8 +50,7 @@ public sealed partial class SqliteIndex
             // As Orthanc: the count this instance announces (not the series') decides completeness.
             if (instance.ExpectedInstances is { } expected && SeriesStatus(series, expected, transaction) == "Complete")
             {
-                _prepared.Execute(transaction, "INSERT INTO Changes(changeType, resourceType, publicId, date) VALUES (@change, @level, @publicId, @now)",
-                    ("@change", (int)ChangeType.CompletedSeries), ("@level", (int)ResourceLevel.Series), ("@publicId", ids.SeriesHash), ("@now", now));
+                LogChange(ChangeType.CompletedSeries, series, ResourceLevel.Series, now, transaction);
             }
 
             // A new instance makes its series, study and patient unstable again.
@@ -102,8 +101,7 @@ public sealed partial class SqliteIndex
             ResourceLevel.Series => ChangeType.NewSeries,
             _ => ChangeType.NewInstance,
         };
-        _prepared.Execute(transaction, "INSERT INTO Changes(changeType, resourceType, publicId, date) VALUES (@change, @level, @publicId, @now)",
-            ("@change", (int)change), ("@level", (int)level), ("@publicId", publicId), ("@now", now));
+        LogChange(change, id, level, now, transaction);
         return (id, true);
     }
 
@@ -118,9 +116,16 @@ public sealed partial class SqliteIndex
             : own;
     }
 
+    // Each overwrite is a new revision of the value (Orthanc's ETag of a metadata counts them).
     private void SetMetadata(long id, int type, string value, SqliteTransaction transaction) =>
-        _prepared.Execute(transaction, "INSERT INTO Metadata(id, type, value) VALUES (@id, @type, @value) ON CONFLICT(id, type) DO UPDATE SET value = excluded.value",
-            ("@id", id), ("@type", type), ("@value", value));
+        _prepared.Execute(transaction, """
+            INSERT INTO Metadata(id, type, value) VALUES (@id, @type, @value)
+            ON CONFLICT(id, type) DO UPDATE SET value = excluded.value, revision = revision + 1
+            """, ("@id", id), ("@type", type), ("@value", value));
+
+    private void LogChange(ChangeType change, long id, ResourceLevel level, string now, SqliteTransaction transaction) =>
+        _prepared.Execute(transaction, "INSERT INTO Changes(changeType, internalId, resourceType, date) VALUES (@change, @id, @level, @now)",
+            ("@change", (int)change), ("@id", id), ("@level", (int)level), ("@now", now));
 
     /// <summary>
     /// Orthanc's series status against an expected count: "Unknown" when an IndexInSeries is not an

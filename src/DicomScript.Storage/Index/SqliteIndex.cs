@@ -41,12 +41,23 @@ public sealed partial class SqliteIndex : IDisposable
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         connection.Open();
         connection.Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={(durable ? "FULL" : "NORMAL")}; PRAGMA foreign_keys=ON;");
+        var version = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'GlobalProperties'") == 0
+            ? null
+            : connection.ExecuteScalar<string?>("SELECT value FROM GlobalProperties WHERE property = 1");
+        if (version == "1")
+        {
+            using var transaction = connection.BeginTransaction();
+            connection.Execute(IndexSchema.MigrateFrom1, transaction: transaction);
+            transaction.Commit();
+        }
+        else if (version is not null && version != IndexSchema.Version.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException($"{path}: index schema version {version}, this version of DicomScript reads {IndexSchema.Version}");
+        }
+
         connection.Execute(IndexSchema.Create);
-        var version = connection.ExecuteScalar<string?>("SELECT value FROM GlobalProperties WHERE property = 1");
         if (version is null)
             connection.Execute("INSERT INTO GlobalProperties(property, value) VALUES (1, @v)", new { v = IndexSchema.Version.ToString(CultureInfo.InvariantCulture) });
-        else if (version != IndexSchema.Version.ToString(CultureInfo.InvariantCulture))
-            throw new InvalidOperationException($"{path}: index schema version {version}, this version of DicomScript reads {IndexSchema.Version}");
         return new SqliteIndex(connection);
     }
 

@@ -33,6 +33,17 @@ public sealed class DicomLookup
     public void AddRestConstraint(DicomTag tag, string query, bool caseSensitive, bool mandatory = true) =>
         Add(tag, VROf(tag), query, caseSensitive, mandatory);
 
+    /// <summary>True when a constraint is on <paramref name="tag"/>.</summary>
+    public bool Has(DicomTag tag) => _constraints.Exists(c => c.Tag == tag);
+
+    /// <summary>A copy whose constraints on <paramref name="from"/> are on <paramref name="to"/> instead.</summary>
+    public DicomLookup Retarget(DicomTag from, DicomTag to)
+    {
+        var copy = new DicomLookup();
+        copy._constraints.AddRange(_constraints.Select(c => c.Tag == from ? c.WithTag(to) : c));
+        return copy;
+    }
+
     /// <summary>True when every constraint holds for the values <paramref name="valueOf"/> gives (null: tag absent).</summary>
     public bool IsMatch(Func<DicomTag, string?> valueOf)
     {

@@ -50,6 +50,16 @@ public sealed class TagConstraint
         _values = caseSensitive ? values : [.. values.Select(Normalize)];
     }
 
+    // A copy on another tag (values already normalised).
+    private TagConstraint(TagConstraint source, DicomTag tag)
+    {
+        Tag = tag;
+        Kind = source.Kind;
+        CaseSensitive = source.CaseSensitive;
+        Mandatory = source.Mandatory;
+        _values = source._values;
+    }
+
     public DicomTag Tag { get; }
 
     public ConstraintKind Kind { get; }
@@ -77,6 +87,9 @@ public sealed class TagConstraint
             _ => _values.Contains(value),
         };
     }
+
+    /// <summary>The same condition on another tag.</summary>
+    public TagConstraint WithTag(DicomTag tag) => new(this, tag);
 
     public override string ToString() => Kind switch
     {

@@ -1,0 +1,47 @@
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Storage.Identifiers;
+using DicomScript.Storage.Index;
+using DicomScript.Storage.Search;
+
+namespace DicomScript.Server.Services;
+
+/// <summary>The resources a search matched, oldest first, and the finder that holds what was read (parents, children, tags).</summary>
+public sealed record SearchResult(ResourceFinder Finder, IReadOnlyList<IndexedResource> Matches);
+
+/// <summary>
+/// One search over the archive, shared by C-FIND and <c>/tools/find</c> as Orthanc 1.10.1 shares
+/// it: the index narrows the candidates, the finder applies every constraint (reading one
+/// instance's file per candidate for tags the index lacks). At study level a ModalitiesInStudy
+/// constraint becomes a Modality constraint on the series, whose studies are the matches.
+/// </summary>
+public sealed class ArchiveSearch
+{
+    private readonly SqliteIndex _index;
+    private readonly InstanceTagReader _readInstance;
+
+    public ArchiveSearch(SqliteIndex index, InstanceTagReader readInstance)
+    {
+        _index = index ?? throw new ArgumentNullException(nameof(index));
+        _readInstance = readInstance ?? throw new ArgumentNullException(nameof(readInstance));
+    }
+
+    /// <param name="level">The level whose resources are searched.</param>
+    /// <param name="lookup">The constraints.</param>
+    /// <param name="readBelow">
+    /// Whether the caller looks below the matches afterwards (sample files, computed counts); the
+    /// search reads them anyway when a constraint needs a file.
+    /// </param>
+    public SearchResult Find(ResourceLevel level, DicomLookup lookup, bool readBelow)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        var viaSeries = level == ResourceLevel.Study && lookup.Has(DicomTags.ModalitiesInStudy);
+        var searched = viaSeries ? lookup.Retarget(DicomTags.ModalitiesInStudy, DicomTags.Modality) : lookup;
+        var searchLevel = viaSeries ? ResourceLevel.Series : level;
+        var needsFiles = searched.Constraints.Any(c => !ResourceFinder.IsMainTag(c.Tag));
+        var finder = new ResourceFinder(IndexScope.For(_index, searchLevel, searched, withDescendants: readBelow || needsFiles), _readInstance);
+        var matches = viaSeries
+            ? [.. finder.FindResources(ResourceLevel.Series, searched).Select(s => finder.Parent(s)!).DistinctBy(s => s.InternalId)]
+            : finder.FindResources(level, searched);
+        return new SearchResult(finder, matches);
+    }
+}

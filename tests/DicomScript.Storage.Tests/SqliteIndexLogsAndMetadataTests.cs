@@ -1,0 +1,121 @@
+using Dapper;
+using DicomScript.Storage.Identifiers;
+using DicomScript.Storage.Index;
+using Microsoft.Data.Sqlite;
+using NUnit.Framework;
+
+namespace DicomScript.Storage.Tests;
+
+// Metadata revisions, the change log's pages, and the upgrade of a version 1 index.
+public partial class SqliteIndexTests
+{
+    private const int UserMetadata = 1024;
+
+    [Test]
+    public void WriteMetadata_EachWriteIsANewRevision_AStaleRevisionIsRefused()
+    {
+        var instance = Ingest("test_files/CT_small.dcm").InstanceId;
+        Assert.That(_index.WriteMetadata(instance, UserMetadata, "a", expected: null), Is.EqualTo(new MetadataWrite(MetadataWriteStatus.Written, 0)));
+        Assert.That(_index.WriteMetadata(instance, UserMetadata, "b", expected: null).Revision, Is.EqualTo(1));
+
+        var stale = new MetadataRevision(0, MetadataRevision.Md5Of("a"));
+        Assert.That(_index.WriteMetadata(instance, UserMetadata, "c", stale).Status, Is.EqualTo(MetadataWriteStatus.RevisionMismatch));
+        var current = new MetadataRevision(1, MetadataRevision.Md5Of("b"));
+        Assert.That(_index.WriteMetadata(instance, UserMetadata, "c", current), Is.EqualTo(new MetadataWrite(MetadataWriteStatus.Written, 2)));
+        Assert.That(_index.ReadMetadata(instance, ResourceLevel.Instance, UserMetadata), Is.EqualTo(new MetadataRead(true, "c", 2)));
+        Assert.That(_index.ReadMetadata(instance, ResourceLevel.Series, UserMetadata), Is.EqualTo(MetadataRead.UnknownResource), "another level's ID");
+        Assert.That(_index.WriteMetadata("no-such-id", UserMetadata, "x", null).Status, Is.EqualTo(MetadataWriteStatus.UnknownResource));
+    }
+
+    [Test]
+    public void DeleteMetadata_ChecksRevisionAndReportsAbsentValues()
+    {
+        var instance = Ingest("test_files/CT_small.dcm").InstanceId;
+        _index.WriteMetadata(instance, UserMetadata, "a", null);
+        Assert.That(_index.DeleteMetadata(instance, UserMetadata, new MetadataRevision(0, "wrong")), Is.EqualTo(MetadataWriteStatus.RevisionMismatch));
+        Assert.That(_index.DeleteMetadata(instance, UserMetadata, new MetadataRevision(0, MetadataRevision.Md5Of("a"))), Is.EqualTo(MetadataWriteStatus.Written));
+        Assert.That(_index.DeleteMetadata(instance, UserMetadata, null), Is.EqualTo(MetadataWriteStatus.NotFound));
+        Assert.That(_index.AllMetadata(instance, ResourceLevel.Instance)!.Select(m => m.Type), Does.Not.Contain(UserMetadata));
+    }
+
+    [Test]
+    public void WriteMetadata_OnlyUserMetadataAreLoggedAsChanges()
+    {
+        var instance = Ingest("test_files/CT_small.dcm").InstanceId;
+        var before = _index.ReadChanges(0, 100).Last;
+        _index.WriteMetadata(instance, (int)MetadataType.RemoteAET, "SYSTEM", null);
+        _index.WriteMetadata(instance, UserMetadata, "user", null);
+        _index.DeleteMetadata(instance, UserMetadata, null);
+        var logged = _index.ReadChanges(before, 100).Entries;
+        Assert.That(logged.Select(c => (c.ChangeType, c.ResourceType, c.PublicId)),
+            Is.EqualTo(Enumerable.Repeat((ChangeType.UpdatedMetadata, ResourceLevel.Instance, instance), 2)));
+    }
+
+    [Test]
+    public void ReadChanges_PagesWithDoneAndLast_AsOrthanc()
+    {
+        Ingest("test_files/CT_small.dcm"); // 4 changes: patient, study, series, instance
+        var first = _index.ReadChanges(0, 3);
+        Assert.That((first.Entries.Count, first.Done, first.Last), Is.EqualTo((3, false, first.Entries[2].Seq)));
+        var rest = _index.ReadChanges(first.Last, 3);
+        Assert.That((rest.Entries.Count, rest.Done, rest.Last), Is.EqualTo((1, true, rest.Entries[0].Seq)));
+        var exact = _index.ReadChanges(0, 4);
+        Assert.That(exact.Done, Is.True, "no entry after a page that ends with the last one");
+        var none = _index.ReadChanges(rest.Last, 10);
+        Assert.That((none.Entries.Count, none.Done, none.Last), Is.EqualTo((0, true, rest.Last)), "an empty page names the last number given");
+
+        _index.ClearChanges();
+        Assert.That(_index.LastChange(), Is.EqualTo(new LogPage<Change>([], true, rest.Last)).Using<LogPage<Change>>((a, b) => a.Entries.Count == b.Entries.Count && a.Done == b.Done && a.Last == b.Last));
+        Ingest("test_files/MR_small.dcm");
+        Assert.That(_index.LastChange().Entries.Single().Seq, Is.GreaterThan(rest.Last), "numbering goes on after a clear");
+    }
+
+    [Test]
+    public void Delete_DropsTheChangesOfTheDeletedResources()
+    {
+        var ct = Ingest("test_files/CT_small.dcm").InstanceId;
+        Ingest("test_files/MR_small.dcm");
+        _index.Delete(ct);
+        var remaining = _index.Changes(0, 100);
+        Assert.That(remaining, Has.Count.EqualTo(4));
+        Assert.That(remaining.Select(c => _index.LevelOf(c.PublicId)), Has.All.Not.Null, "only changes of resources still there");
+    }
+
+    [Test]
+    public void Open_Version1Index_IsUpgradedKeepingChangesAndNumbering()
+    {
+        var folder = Directory.CreateTempSubdirectory("index-v1-");
+        try
+        {
+            using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder.FullName, "index.sqlite")};Pooling=false"))
+            {
+                connection.Open();
+                connection.Execute("""
+                    CREATE TABLE GlobalProperties(property INTEGER PRIMARY KEY, value TEXT);
+                    INSERT INTO GlobalProperties VALUES (1, '1');
+                    CREATE TABLE Resources(internalId INTEGER PRIMARY KEY AUTOINCREMENT, resourceType INTEGER NOT NULL,
+                        publicId TEXT NOT NULL UNIQUE, parentId INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE, isStable INTEGER NOT NULL DEFAULT 0);
+                    CREATE TABLE Metadata(id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE, type INTEGER, value TEXT, PRIMARY KEY(id, type));
+                    CREATE TABLE Changes(seq INTEGER PRIMARY KEY AUTOINCREMENT, changeType INTEGER, resourceType INTEGER, publicId TEXT, date TEXT);
+                    INSERT INTO Resources(resourceType, publicId) VALUES (0, 'patient-a');
+                    INSERT INTO Metadata VALUES (1, 7, '20260101T000000');
+                    INSERT INTO Changes(changeType, resourceType, publicId, date) VALUES (3, 0, 'patient-a', '20260101T000000');
+                    INSERT INTO Changes(changeType, resourceType, publicId, date) VALUES (3, 0, 'patient-gone', '20260101T000000');
+                    """);
+            }
+
+            using var index = SqliteIndex.Open(folder.FullName);
+            var changes = index.ReadChanges(0, 10);
+            Assert.That(changes.Entries.Select(c => (c.Seq, c.ChangeType, c.PublicId)), Is.EqualTo(new[] { (1L, ChangeType.NewPatient, "patient-a") }));
+            Assert.That(index.LastChange().Last, Is.EqualTo(1));
+            index.ClearChanges();
+            Assert.That(index.LastChange().Last, Is.EqualTo(2), "the numbering continues after the deleted resource's change");
+            Assert.That(index.ReadMetadata("patient-a", ResourceLevel.Patient, (int)MetadataType.LastUpdate), Is.EqualTo(new MetadataRead(true, "20260101T000000", 0)));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+}
