@@ -82,7 +82,7 @@ public partial class SqliteIndexTests
         Assert.That(patient.ChildrenIds, Is.EqualTo(new[] { "8a8cf898-ca27c490-d0c7058c-929d0581-2bbf104d" }));
         Assert.That(patient.Metadata[(int)MetadataType.LastUpdate], Does.Match(@"^\d{8}T\d{6}$"));
         Assert.That(_index.Changes(0, 100).Select(c => c.ChangeType),
-            Is.EqualTo(new[] { ChangeType.NewPatient, ChangeType.NewStudy, ChangeType.NewSeries, ChangeType.NewInstance }));
+            Is.EqualTo(new[] { ChangeType.NewInstance, ChangeType.NewSeries, ChangeType.NewStudy, ChangeType.NewPatient }), "bottom-up, as Orthanc logs them");
         var file = _index.GetDicomFile(outcome.InstanceId)!;
         Assert.That(_storage.Read(file.Uuid), Is.EqualTo(File.ReadAllBytes(PydicomCorpus.FullPath("test_files/CT_small.dcm"))));
     }

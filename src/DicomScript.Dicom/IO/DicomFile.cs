@@ -23,7 +23,7 @@ public sealed class DicomFile
     /// <summary>True when the input had the 128-byte preamble and "DICM".</summary>
     public bool HasPreamble { get; init; }
 
-    /// <summary>Byte offset in the file of the top-level Pixel Data element's tag, if it was read.</summary>
+    /// <summary>Byte offset in the file of the top-level Pixel Data element's tag, if it was read (never for a deflated dataset).</summary>
     public long? PixelDataOffset { get; init; }
 
     /// <summary>True when reading stopped at <see cref="DicomReadOptions.StopAtTag"/> before the end.</summary>

@@ -84,7 +84,8 @@ public static class DicomFileReader
         return new DicomFile(meta, builder.Dataset, syntax)
         {
             HasPreamble = hasPreamble,
-            PixelDataOffset = builder.PixelDataOffset,
+            // In a deflated file the pixel data has no offset of its own (it sits inside the compressed stream).
+            PixelDataOffset = syntax.IsDeflated ? null : builder.PixelDataOffset,
             IsPartial = status == ParseStatus.Stopped,
         };
     }

@@ -67,7 +67,7 @@ internal static class MetadataRoutes
         var value = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
         if (type < SqliteIndex.FirstUserMetadata)
             return Results.StatusCode(StatusCodes.Status403Forbidden);
-        if (!TryReadRevision(context, "If-Match", out var expected, out var error))
+        if (!TryReadRevision(context, "if-match", out var expected, out var error))
             return error;
         // With CheckRevisions a writer that names no revision may only create the value (an
         // impossible revision makes overwriting fail, as in Orthanc).
@@ -92,7 +92,7 @@ internal static class MetadataRoutes
             return OrthancResponses.Error(context, OrthancError.InexistentItem);
         if (type < SqliteIndex.FirstUserMetadata)
             return Results.StatusCode(StatusCodes.Status403Forbidden);
-        if (!TryReadRevision(context, "If-Match", out var expected, out var error))
+        if (!TryReadRevision(context, "if-match", out var expected, out var error))
             return error;
         if (expected is null && archive.Configuration.CheckRevisions)
             return OrthancResponses.Error(context, OrthancError.Revision, "HTTP header \"If-Match\" is missing, as \"CheckRevisions\" is \"true\"");
@@ -108,7 +108,8 @@ internal static class MetadataRoutes
 
     /// <summary>
     /// Reads an ETag header (<c>"revision-md5"</c>, quotes optional): false with the error answer
-    /// when it is there but malformed; a missing header gives a null revision.
+    /// when it is there but malformed; a missing header gives a null revision. The name is spelled
+    /// in the error as Orthanc spells it (If-None-Match, if-match).
     /// </summary>
     private static bool TryReadRevision(HttpContext context, string header, out MetadataRevision? revision, out IResult error)
     {

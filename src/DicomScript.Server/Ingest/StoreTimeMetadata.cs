@@ -19,7 +19,8 @@ public static class StoreTimeMetadata
             [(int)MetadataType.ReceptionDate] = SqliteIndex.Now(),
             [(int)MetadataType.Origin] = origin.RequestOrigin,
             [(int)MetadataType.TransferSyntax] = file.TransferSyntax.Uid,
-            [(int)MetadataType.SopClassUid] = file.Dataset.GetString(DicomTags.SOPClassUID) ?? "",
+            // Read as Orthanc reads it (also from an element stored as UN).
+            [(int)MetadataType.SopClassUid] = OrthancTagsConverter.ValueOf(file.Dataset, DicomTags.SOPClassUID) ?? "",
         };
         if (file.PixelDataOffset is { } offset)
             metadata[(int)MetadataType.PixelDataOffset] = offset.ToString(CultureInfo.InvariantCulture);

@@ -5,7 +5,7 @@ using DicomScript.Storage.Search;
 
 namespace DicomScript.Server.Services;
 
-/// <summary>The resources a search matched, oldest first, and the finder that holds what was read (parents, children, tags).</summary>
+/// <summary>The resources a search matched, in Orthanc's order, and the finder that holds what was read (parents, children, tags).</summary>
 public sealed record SearchResult(ResourceFinder Finder, IReadOnlyList<IndexedResource> Matches);
 
 /// <summary>
@@ -39,9 +39,13 @@ public sealed class ArchiveSearch
         var searchLevel = viaSeries ? ResourceLevel.Series : level;
         var needsFiles = searched.Constraints.Any(c => !ResourceFinder.IsMainTag(c.Tag));
         var finder = new ResourceFinder(IndexScope.For(_index, searchLevel, searched, withDescendants: readBelow || needsFiles), _readInstance);
-        var matches = viaSeries
-            ? [.. finder.FindResources(ResourceLevel.Series, searched).Select(s => finder.Parent(s)!).DistinctBy(s => s.InternalId)]
-            : finder.FindResources(level, searched);
+        // Orthanc's order (its SQL groups by public ID above the instance level): instances as
+        // they arrived, other levels by public ID, studies found through their series by StudyInstanceUID.
+        IReadOnlyList<IndexedResource> matches = viaSeries
+            ? [.. finder.FindResources(ResourceLevel.Series, searched).Select(s => finder.Parent(s)!).DistinctBy(s => s.InternalId)
+                .OrderBy(s => s.MainTags.GetValueOrDefault(DicomTags.StudyInstanceUID), StringComparer.Ordinal).ThenBy(s => s.PublicId, StringComparer.Ordinal)]
+            : level == ResourceLevel.Instance ? finder.FindResources(level, searched)
+            : [.. finder.FindResources(level, searched).OrderBy(r => r.PublicId, StringComparer.Ordinal)];
         return new SearchResult(finder, matches);
     }
 }

@@ -31,10 +31,19 @@ public sealed partial class SqliteIndex
             }
 
             var now = Now();
-            var (patient, newPatient) = GetOrCreate(ResourceLevel.Patient, ids.PatientHash, null, instance, now, transaction);
-            var (study, _) = GetOrCreate(ResourceLevel.Study, ids.StudyHash, patient, instance, now, transaction);
-            var (series, newSeries) = GetOrCreate(ResourceLevel.Series, ids.SeriesHash, study, instance, now, transaction);
-            var (instanceId, _) = GetOrCreate(ResourceLevel.Instance, ids.InstanceHash, series, instance, now, transaction);
+            var (patient, newPatient) = GetOrCreate(ResourceLevel.Patient, ids.PatientHash, null, instance, transaction);
+            var (study, newStudy) = GetOrCreate(ResourceLevel.Study, ids.StudyHash, patient, instance, transaction);
+            var (series, newSeries) = GetOrCreate(ResourceLevel.Series, ids.SeriesHash, study, instance, transaction);
+            var (instanceId, _) = GetOrCreate(ResourceLevel.Instance, ids.InstanceHash, series, instance, transaction);
+
+            // Logged bottom-up, as Orthanc logs them (clients paging /changes see the same sequence).
+            LogChange(ChangeType.NewInstance, instanceId, ResourceLevel.Instance, now, transaction);
+            if (newSeries)
+                LogChange(ChangeType.NewSeries, series, ResourceLevel.Series, now, transaction);
+            if (newStudy)
+                LogChange(ChangeType.NewStudy, study, ResourceLevel.Study, now, transaction);
+            if (newPatient)
+                LogChange(ChangeType.NewPatient, patient, ResourceLevel.Patient, now, transaction);
 
             foreach (var (type, value) in instance.Metadata)
                 SetMetadata(instanceId, type, value, transaction);
@@ -79,7 +88,7 @@ public sealed partial class SqliteIndex
     }
 
     // The resource's internal id, and whether this call created it.
-    private (long Id, bool Created) GetOrCreate(ResourceLevel level, string publicId, long? parent, InstanceToIndex instance, string now, SqliteTransaction transaction)
+    private (long Id, bool Created) GetOrCreate(ResourceLevel level, string publicId, long? parent, InstanceToIndex instance, SqliteTransaction transaction)
     {
         if ((long?)_prepared.Scalar(transaction, "SELECT internalId FROM Resources WHERE publicId = @publicId", ("@publicId", publicId)) is { } existing)
             return (existing, false);
@@ -94,14 +103,6 @@ public sealed partial class SqliteIndex
                 _prepared.Execute(transaction, "INSERT INTO DicomIdentifiers(id, tag, value) VALUES (@id, @tag, @value)", ("@id", id), ("@tag", (long)tag.Value), ("@value", value));
         }
 
-        var change = level switch
-        {
-            ResourceLevel.Patient => ChangeType.NewPatient,
-            ResourceLevel.Study => ChangeType.NewStudy,
-            ResourceLevel.Series => ChangeType.NewSeries,
-            _ => ChangeType.NewInstance,
-        };
-        LogChange(change, id, level, now, transaction);
         return (id, true);
     }
 
