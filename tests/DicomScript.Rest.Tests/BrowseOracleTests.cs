@@ -11,7 +11,7 @@ namespace DicomScript.Rest.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public class BrowseOracleTests
+public class BrowseOracleTests : CorpusOracleFixture
 {
     private static readonly string[] Levels = ["patients", "studies", "series", "instances"];
 
@@ -22,20 +22,6 @@ public class BrowseOracleTests
         ["series"] = ["instances", "study", "patient"],
         ["instances"] = ["series", "study", "patient"],
     };
-
-    private CorpusPair? _pair;
-
-    [OneTimeSetUp]
-    public async Task UploadCorpusToBoth() => _pair = await CorpusPair.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (_pair is not null)
-            await _pair.DisposeAsync();
-    }
-
-    private (HttpClient Ours, HttpClient Theirs) Clients() => CorpusPair.Clients(_pair);
 
     [TestCaseSource(nameof(Levels))]
     public async Task ChildAndParentRoutes_OfEveryResource_SameJsonAsOrthanc(string level)
@@ -48,7 +34,7 @@ public class BrowseOracleTests
             foreach (var related in RelatedRoutes[level])
             {
                 var path = $"{level}/{id}/{related}";
-                differences.AddRange((await _pair!.DifferencesAsync(path, id)).Select(d => $"{path}: {d}"));
+                differences.AddRange((await Pair!.DifferencesAsync(path, id)).Select(d => $"{path}: {d}"));
                 compared++;
             }
         }
@@ -68,10 +54,10 @@ public class BrowseOracleTests
         {
             var ids = CorpusPair.Ids(await CorpusPair.GetJsonAsync(ours, level));
             foreach (var id in ids.Take(15))
-                differences.AddRange((await _pair!.DifferencesAsync($"{level}/{id}{format}", id)).Select(d => $"{level}/{id}{format}: {d}"));
-            differences.AddRange((await _pair!.DifferencesAsync($"{level}?expand&since=0&limit=15{format.Replace('?', '&')}"))
+                differences.AddRange((await Pair!.DifferencesAsync($"{level}/{id}{format}", id)).Select(d => $"{level}/{id}{format}: {d}"));
+            differences.AddRange((await Pair!.DifferencesAsync($"{level}?expand&since=0&limit=15{format.Replace('?', '&')}"))
                 .Select(d => $"{level} list{format}: {d}"));
-            differences.AddRange((await _pair!.DifferencesAsync($"{level}/{ids[0]}/{RelatedRoutes[level][0]}{format}", ids[0])).Select(d => $"{level} related{format}: {d}"));
+            differences.AddRange((await Pair!.DifferencesAsync($"{level}/{ids[0]}/{RelatedRoutes[level][0]}{format}", ids[0])).Select(d => $"{level} related{format}: {d}"));
         }
 
         Assert.That(differences, Is.Empty);
@@ -83,7 +69,7 @@ public class BrowseOracleTests
         var (ours, _) = Clients();
         var differences = new List<string>();
         foreach (var id in CorpusPair.Ids(await CorpusPair.GetJsonAsync(ours, level)))
-            differences.AddRange((await _pair!.DifferencesAsync($"{level}/{id}/statistics")).Select(d => $"{level}/{id}: {d}"));
+            differences.AddRange((await Pair!.DifferencesAsync($"{level}/{id}/statistics")).Select(d => $"{level}/{id}: {d}"));
         Assert.That(differences, Is.Empty);
     }
 
@@ -100,7 +86,7 @@ public class BrowseOracleTests
         foreach (var id in CorpusPair.Ids(await CorpusPair.GetJsonAsync(ours, level)))
         {
             var path = $"{level}/{id}/shared-tags{format}";
-            differences.AddRange((await _pair!.DifferencesAsync(path, id)).Select(d => $"{path}: {d}"));
+            differences.AddRange((await Pair!.DifferencesAsync(path, id)).Select(d => $"{path}: {d}"));
             if (((JsonObject)(await CorpusPair.GetJsonAsync(ours, path))!).Count > 5)
                 nonEmpty++;
         }

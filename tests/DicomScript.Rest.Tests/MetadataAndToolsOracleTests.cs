@@ -14,27 +14,14 @@ namespace DicomScript.Rest.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public class MetadataAndToolsOracleTests
+public class MetadataAndToolsOracleTests : CorpusOracleFixture
 {
     private static readonly string[] Levels = ["patients", "studies", "series", "instances"];
 
     // Times differ between the two servers.
     private static readonly string[] TimeFields = ["/ReceptionDate", "/LastUpdate", "/Date"];
 
-    private CorpusPair? _pair;
-
-    [OneTimeSetUp]
-    public async Task UploadCorpusToBoth() =>
-        _pair = await CorpusPair.StartAsync(new JsonObject { ["UserMetadata"] = new JsonObject { ["Sample"] = 1024, ["Other"] = 2000 } });
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (_pair is not null)
-            await _pair.DisposeAsync();
-    }
-
-    private (HttpClient Ours, HttpClient Theirs) Clients() => CorpusPair.Clients(_pair);
+    protected override JsonObject? Settings => new JsonObject { ["UserMetadata"] = new JsonObject { ["Sample"] = 1024, ["Other"] = 2000 } };
 
     [TestCaseSource(nameof(Levels))]
     public async Task MetadataList_OfEveryResource_SameAsOrthanc(string level)
@@ -154,8 +141,8 @@ public class MetadataAndToolsOracleTests
         var ourList = (JsonArray)JsonNode.Parse(await ourResponse.Content.ReadAsStringAsync())!;
         var theirList = (JsonArray)JsonNode.Parse(await theirResponse.Content.ReadAsStringAsync())!;
         // Expanded resources holding text Orthanc garbles (README) are left out of both.
-        _pair!.RemoveDeviating(ourList);
-        _pair.RemoveDeviating(theirList);
+        Pair!.RemoveDeviating(ourList);
+        Pair.RemoveDeviating(theirList);
         Assert.That(JsonDiff.Differences(ourList, theirList, p => IsTime(p) || p.EndsWith("/FileUuid", StringComparison.Ordinal)), Is.Empty);
     }
 

@@ -13,30 +13,16 @@ namespace DicomScript.Rest.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public class RestOracleTests
+public class RestOracleTests : CorpusOracleFixture
 {
     private static readonly string[] Levels = ["patients", "studies", "series", "instances"];
-
-    private CorpusPair? _pair;
-
-    [OneTimeSetUp]
-    public async Task UploadCorpusToBoth() => _pair = await CorpusPair.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (_pair is not null)
-            await _pair.DisposeAsync();
-    }
-
-    private (HttpClient Ours, HttpClient Theirs) Clients() => CorpusPair.Clients(_pair);
 
     [Test]
     public void Upload_EveryCorpusFile_SameStatusAndAnswerAsOrthanc()
     {
         Clients();
         var differences = new List<string>();
-        foreach (var (file, status, answer, theirStatus, theirAnswer) in _pair!.Uploads)
+        foreach (var (file, status, answer, theirStatus, theirAnswer) in Pair!.Uploads)
         {
             if (status != theirStatus)
                 differences.Add($"{file}: HTTP {(int)status}, Orthanc {(int)theirStatus}");
@@ -45,9 +31,9 @@ public class RestOracleTests
         }
 
         Assert.That(differences, Is.Empty);
-        Assert.That(_pair.Uploads.Count(u => u.Status == HttpStatusCode.OK), Is.GreaterThan(100), "most of the corpus is stored");
-        Assert.That(_pair.Uploads.Count(u => u.Status == HttpStatusCode.BadRequest), Is.GreaterThan(5), "the non-DICOM files are refused");
-        Assert.That(_pair.Uploads.Count(u => u.Answer?["Status"]?.GetValue<string>() == "AlreadyStored"), Is.GreaterThan(5), "same SOP instance in several files");
+        Assert.That(Pair.Uploads.Count(u => u.Status == HttpStatusCode.OK), Is.GreaterThan(100), "most of the corpus is stored");
+        Assert.That(Pair.Uploads.Count(u => u.Status == HttpStatusCode.BadRequest), Is.GreaterThan(5), "the non-DICOM files are refused");
+        Assert.That(Pair.Uploads.Count(u => u.Answer?["Status"]?.GetValue<string>() == "AlreadyStored"), Is.GreaterThan(5), "same SOP instance in several files");
     }
 
     [TestCaseSource(nameof(Levels))]
@@ -70,7 +56,7 @@ public class RestOracleTests
         foreach (var id in Ids(await GetJsonAsync(ours, level)))
         {
             var path = $"{level}/{id}";
-            differences.AddRange((await _pair!.DifferencesAsync(path, id)).Select(d => $"{path}: {d}"));
+            differences.AddRange((await Pair!.DifferencesAsync(path, id)).Select(d => $"{path}: {d}"));
         }
 
         Assert.That(differences, Is.Empty);
@@ -89,7 +75,7 @@ public class RestOracleTests
         var (ours, theirs) = Clients();
         var differences = new List<string>();
         var compared = 0;
-        foreach (var (file, _, answer, _, _) in _pair!.Uploads.Where(u => u.Answer?["Status"]?.GetValue<string>() == "Success"))
+        foreach (var (file, _, answer, _, _) in Pair!.Uploads.Where(u => u.Answer?["Status"]?.GetValue<string>() == "Success"))
         {
             var id = answer!["ID"]!.GetValue<string>();
             var bytes = await ours.GetByteArrayAsync($"instances/{id}/file");
@@ -99,7 +85,7 @@ public class RestOracleTests
             foreach (var route in new[] { "tags", "simplified-tags", "tags?short", "tags?simplify" })
             {
                 var path = $"instances/{id}/{route}";
-                differences.AddRange((await _pair.DifferencesAsync(path, id)).Select(d => $"{file} {route}: {d}"));
+                differences.AddRange((await Pair.DifferencesAsync(path, id)).Select(d => $"{file} {route}: {d}"));
             }
 
             compared++;
