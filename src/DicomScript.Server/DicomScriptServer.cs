@@ -130,7 +130,10 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         return outcome;
     }
 
-    /// <summary>The dataset of a stored instance; null when the instance or its file is gone (deleted meanwhile).</summary>
+    /// <summary>
+    /// The dataset of a stored instance; null when the instance or its file is gone (deleted
+    /// meanwhile) or the file no longer parses (damaged on disk): a search then skips the instance.
+    /// </summary>
     public DicomDataset? ReadDataset(string instanceId)
     {
         if (Index.GetDicomFile(instanceId) is not { } file)
@@ -139,7 +142,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         {
             return DicomFile.Parse(Storage.Read(file.Uuid)).Dataset;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or DicomFormatException)
         {
             return null;
         }

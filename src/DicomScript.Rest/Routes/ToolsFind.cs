@@ -35,8 +35,9 @@ internal static class ToolsFind
 
         if (request is null)
             return OrthancResponses.Error(context, OrthancError.BadRequest, "The body must contain a JSON object");
-        if (Parse(request) is not { } query)
-            return OrthancResponses.Error(context, OrthancError.BadRequest, ParseError(request));
+        if (ParseError(request) is { } error)
+            return OrthancResponses.Error(context, OrthancError.BadRequest, error);
+        var query = Parse(request);
         if (query.Level is not { } level)
             return OrthancResponses.Error(context, OrthancError.ParameterOutOfRange);
         if (query.Since < 0 || query.Limit < 0)
@@ -99,17 +100,16 @@ internal static class ToolsFind
     private sealed record FindQuery(ResourceLevel? Level, List<(string Name, string Pattern)> Constraints, bool CaseSensitive, bool Expand,
         int Since, int Limit, List<string> RequestedTags, OrthancTagFormat Format);
 
-    // Null when a field has the wrong type (ParseError then says which, in Orthanc's words).
-    private static FindQuery? Parse(JsonObject request)
+    // A request ParseError found nothing wrong with.
+    private static FindQuery Parse(JsonObject request)
     {
-        if (ParseError(request) is not null)
-            return null;
         var constraints = request["Query"]!.AsObject().Select(p => (p.Key, p.Value!.GetValue<string>())).ToList();
         var requested = request["RequestedTags"] is JsonArray array ? array.Select(t => t!.GetValue<string>()).ToList() : [];
         return new FindQuery(LevelOf(request["Level"]!.GetValue<string>()), constraints, IsTrue(request["CaseSensitive"]), IsTrue(request["Expand"]),
             IntegerOf(request["Since"]) ?? 0, IntegerOf(request["Limit"]) ?? 0, requested, FormatOf(request));
     }
 
+    // What is wrong with the request's fields, in Orthanc's words; null when nothing.
     private static string? ParseError(JsonObject request)
     {
         if (request["Level"] is not JsonValue level || level.GetValueKind() != JsonValueKind.String)
