@@ -58,6 +58,7 @@ public sealed partial class RestServer : IAsyncDisposable
         MetadataRoutes.Map(app, archive);
         ChangesRoutes.Map(app, archive);
         ToolsRoutes.Map(app, archive);
+        ModalityRoutes.Map(app, archive);
         InstanceRoutes.Map(app, archive);
         app.MapFallback((HttpContext context) => OrthancResponses.Error(context, OrthancError.UnknownResource));
         return new RestServer(app, configuration, loggerFactory.CreateLogger("DicomScript.Rest"));

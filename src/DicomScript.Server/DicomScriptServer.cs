@@ -3,6 +3,7 @@ using DicomScript.Dicom.Data;
 using DicomScript.Dicom.IO;
 using DicomScript.Network.Association;
 using DicomScript.Network.Scp;
+using DicomScript.Network.Scu;
 using DicomScript.Server.Configuration;
 using DicomScript.Server.Ingest;
 using DicomScript.Server.Services;
@@ -146,6 +147,23 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// A client for one of the DicomModalities: our DicomAet calling (or the modality's LocalAet),
+    /// the modality's timeout unless <paramref name="timeoutSeconds"/> says otherwise, else DicomScuTimeout.
+    /// </summary>
+    public DicomClient ClientFor(DicomModality modality, int? timeoutSeconds = null)
+    {
+        ArgumentNullException.ThrowIfNull(modality);
+        var seconds = timeoutSeconds is > 0 ? timeoutSeconds.Value : modality.Timeout > 0 ? modality.Timeout : Configuration.DicomScuTimeout;
+        var timeout = TimeSpan.FromSeconds(seconds);
+        var calling = string.IsNullOrEmpty(modality.LocalAet) ? Configuration.DicomAet : modality.LocalAet;
+        return new DicomClient(new DicomClientOptions(modality.Host, modality.Port, calling, modality.AET)
+        {
+            ResponseTimeout = timeout,
+            Association = new AssociationOptions { ArtimTimeout = timeout, IdleTimeout = timeout },
+        });
     }
 
     /// <summary>Marks resources stable (see <see cref="StableResourcesMonitor"/>).</summary>

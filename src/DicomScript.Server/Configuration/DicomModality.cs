@@ -24,6 +24,14 @@ public sealed record DicomModality(string Name, string AET, string Host, int Por
 
     public bool AllowTranscoding { get; init; } = true;
 
+    public bool AllowNAction { get; init; } = true;
+
+    /// <summary>Orthanc's key "AllowEventReport" (N-EVENT-REPORT).</summary>
+    public bool AllowEventReport { get; init; } = true;
+
+    /// <summary>Kept for the configuration's round trip; DICOM TLS is not supported yet.</summary>
+    public bool UseDicomTls { get; init; }
+
     public string? LocalAet { get; init; }
 
     /// <summary>Seconds; 0 uses DicomScuTimeout.</summary>
@@ -44,9 +52,9 @@ public sealed record DicomModality(string Name, string AET, string Host, int Por
                     Manufacturer = array.Count == 4 ? OrthancConfiguration.Text(array[3], where + "[3]") : "Generic",
                 };
             case JsonObject o:
-                bool Flag(string key) => o[key] switch
+                bool Flag(string key, bool fallback = true) => o[key] switch
                 {
-                    null => true,
+                    null => fallback,
                     JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
                     _ => throw OrthancConfiguration.WrongType($"{where}.{key}", "true or false"),
                 };
@@ -61,6 +69,9 @@ public sealed record DicomModality(string Name, string AET, string Host, int Por
                     AllowStore = Flag("AllowStore"),
                     AllowStorageCommitment = Flag("AllowStorageCommitment"),
                     AllowTranscoding = Flag("AllowTranscoding"),
+                    AllowNAction = Flag("AllowNAction"),
+                    AllowEventReport = Flag("AllowEventReport"),
+                    UseDicomTls = Flag("UseDicomTls", fallback: false),
                     LocalAet = o["LocalAet"] is null ? null : OrthancConfiguration.Text(o["LocalAet"], where + ".LocalAet"),
                     Timeout = o["Timeout"] is null ? 0 : (int)OrthancConfiguration.Number(o["Timeout"], where + ".Timeout"),
                 };
