@@ -35,11 +35,14 @@ internal static class ResourceJson
         : query.ContainsKey("full") ? OrthancTagFormat.Full
         : fallback;
 
-    /// <summary>The resource's object, its main tags in <paramref name="format"/>; null when it is unknown.</summary>
-    public static JsonObject? Describe(SqliteIndex index, string id, OrthancTagFormat format = OrthancTagFormat.Simplified)
+    /// <summary>
+    /// The resource's object, its main tags in <paramref name="format"/>; null when it is unknown
+    /// or not of <paramref name="level"/> (when given).
+    /// </summary>
+    public static JsonObject? Describe(SqliteIndex index, string id, OrthancTagFormat format = OrthancTagFormat.Simplified, ResourceLevel? level = null)
     {
         var resource = index.Get(id);
-        if (resource is null)
+        if (resource is null || (level is not null && resource.Level != level))
             return null;
         var json = new JsonObject { ["ID"] = id };
         var metadata = resource.Metadata;

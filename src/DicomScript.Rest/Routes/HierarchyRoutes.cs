@@ -64,10 +64,7 @@ internal static class HierarchyRoutes
         }
 
         var format = ResourceJson.FormatOf(context.Request.Query, OrthancTagFormat.Simplified);
-        var type = ResourceJson.TypeOf(end);
-        return OrthancResponses.Json(new JsonArray([.. current
-            .Select(child => ResourceJson.Describe(archive.Index, child, format))
-            .Where(json => json?["Type"]?.GetValue<string>() == type)]));
+        return OrthancResponses.Json(new JsonArray([.. current.Select(child => ResourceJson.Describe(archive.Index, child, format, end)).OfType<JsonNode>()]));
     }
 
     // A patient has no parent: Orthanc then answers a bare 404, as for a resource deleted meanwhile.
@@ -83,8 +80,9 @@ internal static class HierarchyRoutes
             current = parent;
         }
 
-        var json = ResourceJson.Describe(archive.Index, current, ResourceJson.FormatOf(context.Request.Query, OrthancTagFormat.Simplified));
-        return json?["Type"]?.GetValue<string>() == ResourceJson.TypeOf(end) ? OrthancResponses.Json(json) : Results.NotFound();
+        return ResourceJson.Describe(archive.Index, current, ResourceJson.FormatOf(context.Request.Query, OrthancTagFormat.Simplified), end) is { } json
+            ? OrthancResponses.Json(json)
+            : Results.NotFound();
     }
 
     // Sizes are strings (64-bit values), MB figures integers; counts only of the levels below the resource's own.

@@ -24,8 +24,7 @@ internal static class InstanceRoutes
     {
         routes.MapPost("/instances", (Func<HttpContext, Task<IResult>>)(context => UploadAsync(context, archive)));
         routes.MapGet("/instances/{id}/tags", (HttpContext context, string id) =>
-            Tags(context, archive, id, context.Request.Query.ContainsKey("simplify") ? OrthancTagFormat.Simplified
-                : context.Request.Query.ContainsKey("short") ? OrthancTagFormat.Short : OrthancTagFormat.Full));
+            Tags(context, archive, id, ResourceJson.FormatOf(context.Request.Query, OrthancTagFormat.Full)));
         routes.MapGet("/instances/{id}/simplified-tags", (HttpContext context, string id) => Tags(context, archive, id, OrthancTagFormat.Simplified));
         routes.MapGet("/instances/{id}/file", (HttpContext context, string id) =>
             ReadFile(archive, id) is { } bytes ? Results.Bytes(bytes, "application/dicom") : OrthancResponses.Error(context, OrthancError.UnknownResource));
@@ -99,19 +98,10 @@ internal static class InstanceRoutes
         Dictionary<DicomTag, OrthancTagNode>? shared = null;
         foreach (var instance in archive.Index.InstanceSummariesOf(id))
         {
-            if (instance.FileUuid is null)
-                continue;
-            byte[] bytes;
-            try
-            {
-                bytes = archive.Storage.Read(instance.FileUuid);
-            }
-            catch (IOException)
-            {
+            if (archive.ReadDataset(instance.PublicId) is not { } dataset)
                 continue; // deleted since the list was read, as Orthanc skips it
-            }
 
-            var text = OrthancTagsConverter.Convert(DicomFile.Parse(bytes).Dataset).Where(n => n.Type == OrthancValueType.String);
+            var text = OrthancTagsConverter.Convert(dataset).Where(n => n.Type == OrthancValueType.String);
             if (shared is null)
             {
                 shared = text.ToDictionary(n => n.Tag);

@@ -23,9 +23,10 @@ internal static class ResourceRoutes
             var plural = "/" + ResourceJson.PluralOf(level);
             routes.MapGet(plural, (HttpContext context) => List(context, archive, level));
             // An unknown ID gets a bare 404 here, as from Orthanc (its sub-routes answer an error body).
-            routes.MapGet(plural + "/{id}", (HttpContext context, string id) => Found(archive, level, id)
-                ? OrthancResponses.Json(ResourceJson.Describe(archive.Index, id, ResourceJson.FormatOf(context.Request.Query, OrthancTagFormat.Simplified)))
-                : Results.NotFound());
+            routes.MapGet(plural + "/{id}", (HttpContext context, string id) =>
+                ResourceJson.Describe(archive.Index, id, ResourceJson.FormatOf(context.Request.Query, OrthancTagFormat.Simplified), level) is { } json
+                    ? OrthancResponses.Json(json)
+                    : Results.NotFound());
             routes.MapDelete(plural + "/{id}", (string id) => Delete(archive, level, id));
         }
 

@@ -21,6 +21,9 @@ namespace DicomScript.Rest.Routes;
 /// </summary>
 internal static class ToolsFind
 {
+    // Names of requested tags are public keywords: no private creator to look up.
+    private static readonly DicomDataset NoOwner = new();
+
     public static async Task<IResult> AnswerAsync(HttpContext context, DicomScriptServer archive)
     {
         JsonObject? request;
@@ -172,7 +175,7 @@ internal static class ToolsFind
             var value = mainTags(tag);
             if (value is null && (file ??= finder.SampleInstance(match) is { } sample ? archive.ReadDataset(sample.PublicId) : null) is { } dataset)
                 value = OrthancTagsConverter.ValueOf(dataset, tag);
-            nodes.Add(new OrthancTagNode(tag, OrthancTagsConverter.Name(tag, new DicomDataset()), null,
+            nodes.Add(new OrthancTagNode(tag, OrthancTagsConverter.Name(tag, NoOwner), null,
                 value is null ? OrthancValueType.Null : OrthancValueType.String, value, null));
         }
 

@@ -17,10 +17,8 @@ public sealed partial class SqliteIndex
     {
         lock (_lock)
         {
-            var rows = _connection.Query<(long Seq, long Type, long Level, string PublicId, string Date)>("""
-                SELECT c.seq, c.changeType, c.resourceType, r.publicId, c.date FROM Changes c JOIN Resources r ON r.internalId = c.internalId
-                WHERE c.seq > @since ORDER BY c.seq LIMIT @limit
-                """, new { since, limit = (long)limit + 1 }).Select(ToChange).ToList();
+            var rows = _connection.Query<(long Seq, long Type, long Level, string PublicId, string Date)>(
+                $"{SelectChanges} WHERE c.seq > @since ORDER BY c.seq LIMIT @limit", new { since, limit = (long)limit + 1 }).Select(ToChange).ToList();
             return Page(rows, limit, whenEmpty: LastSequence("Changes"));
         }
     }
@@ -30,10 +28,8 @@ public sealed partial class SqliteIndex
     {
         lock (_lock)
         {
-            var rows = _connection.Query<(long Seq, long Type, long Level, string PublicId, string Date)>("""
-                SELECT c.seq, c.changeType, c.resourceType, r.publicId, c.date FROM Changes c JOIN Resources r ON r.internalId = c.internalId
-                ORDER BY c.seq DESC LIMIT 1
-                """).Select(ToChange).ToList();
+            var rows = _connection.Query<(long Seq, long Type, long Level, string PublicId, string Date)>(
+                $"{SelectChanges} ORDER BY c.seq DESC LIMIT 1").Select(ToChange).ToList();
             return new LogPage<Change>(rows, true, rows.Count > 0 ? rows[0].Seq : LastSequence("Changes"));
         }
     }
@@ -88,6 +84,10 @@ public sealed partial class SqliteIndex
         lock (_lock)
             _connection.Execute("DELETE FROM ExportedResources");
     }
+
+    private const string SelectChanges = """
+        SELECT c.seq, c.changeType, c.resourceType, r.publicId, c.date FROM Changes c JOIN Resources r ON r.internalId = c.internalId
+        """;
 
     private const string SelectExports = """
         SELECT seq AS Seq, resourceType AS Level, publicId AS PublicId, remoteModality AS RemoteModality, patientId AS PatientId,

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using DicomScript.Storage.Identifiers;
+using Microsoft.Data.Sqlite;
 
 namespace DicomScript.Storage.Index;
 
@@ -32,9 +33,7 @@ public sealed partial class SqliteIndex
         {
             if (InternalIdAt(publicId, level) is not { } id)
                 return MetadataRead.UnknownResource;
-            var row = _connection.QuerySingleOrDefault<(string Value, long Revision)?>(
-                "SELECT value, revision FROM Metadata WHERE id = @id AND type = @type", new { id, type });
-            return row is { } found ? new MetadataRead(true, found.Value, found.Revision) : new MetadataRead(true, null, 0);
+            return CurrentValue(id, type, null) is { } found ? new MetadataRead(true, found.Value, found.Revision) : new MetadataRead(true, null, 0);
         }
     }
 
@@ -49,18 +48,16 @@ public sealed partial class SqliteIndex
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
-            var resource = _connection.QuerySingleOrDefault<(long Id, long Level)?>("SELECT internalId, resourceType FROM Resources WHERE publicId = @publicId", new { publicId }, transaction);
-            if (resource is not { } found)
+            if (ResourceRow(publicId, transaction) is not { } found)
                 return new MetadataWrite(MetadataWriteStatus.UnknownResource);
-            var old = _connection.QuerySingleOrDefault<(string Value, long Revision)?>(
-                "SELECT value, revision FROM Metadata WHERE id = @id AND type = @type", new { id = found.Id, type }, transaction);
+            var old = CurrentValue(found.Id, type, transaction);
             if (old is { } current && expected is { } check && !check.Matches(current.Value, current.Revision))
                 return new MetadataWrite(MetadataWriteStatus.RevisionMismatch);
             var revision = old is { } previous ? previous.Revision + 1 : 0;
             _connection.Execute("INSERT OR REPLACE INTO Metadata(id, type, value, revision) VALUES (@id, @type, @value, @revision)",
                 new { id = found.Id, type, value, revision }, transaction);
             if (type >= FirstUserMetadata)
-                LogChange(ChangeType.UpdatedMetadata, found.Id, (ResourceLevel)found.Level, Now(), transaction);
+                LogChange(ChangeType.UpdatedMetadata, found.Id, found.Level, Now(), transaction);
             transaction.Commit();
             return new MetadataWrite(MetadataWriteStatus.Written, revision);
         }
@@ -72,22 +69,26 @@ public sealed partial class SqliteIndex
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
-            var resource = _connection.QuerySingleOrDefault<(long Id, long Level)?>("SELECT internalId, resourceType FROM Resources WHERE publicId = @publicId", new { publicId }, transaction);
-            if (resource is not { } found)
+            if (ResourceRow(publicId, transaction) is not { } found)
                 return MetadataWriteStatus.UnknownResource;
-            var old = _connection.QuerySingleOrDefault<(string Value, long Revision)?>(
-                "SELECT value, revision FROM Metadata WHERE id = @id AND type = @type", new { id = found.Id, type }, transaction);
-            if (old is not { } current)
+            if (CurrentValue(found.Id, type, transaction) is not { } current)
                 return MetadataWriteStatus.NotFound;
             if (expected is { } check && !check.Matches(current.Value, current.Revision))
                 return MetadataWriteStatus.RevisionMismatch;
             _connection.Execute("DELETE FROM Metadata WHERE id = @id AND type = @type", new { id = found.Id, type }, transaction);
             if (type >= FirstUserMetadata)
-                LogChange(ChangeType.UpdatedMetadata, found.Id, (ResourceLevel)found.Level, Now(), transaction);
+                LogChange(ChangeType.UpdatedMetadata, found.Id, found.Level, Now(), transaction);
             transaction.Commit();
             return MetadataWriteStatus.Written;
         }
     }
+
+    private (long Id, ResourceLevel Level)? ResourceRow(string publicId, SqliteTransaction transaction) =>
+        _connection.QuerySingleOrDefault<(long Id, long Level)?>("SELECT internalId, resourceType FROM Resources WHERE publicId = @publicId", new { publicId }, transaction)
+            is { } row ? (row.Id, (ResourceLevel)row.Level) : null;
+
+    private (string Value, long Revision)? CurrentValue(long id, int type, SqliteTransaction? transaction) =>
+        _connection.QuerySingleOrDefault<(string Value, long Revision)?>("SELECT value, revision FROM Metadata WHERE id = @id AND type = @type", new { id, type }, transaction);
 
     private long? InternalIdAt(string publicId, ResourceLevel level) =>
         _connection.ExecuteScalar<long?>("SELECT internalId FROM Resources WHERE publicId = @publicId AND resourceType = @level", new { publicId, level = (int)level });

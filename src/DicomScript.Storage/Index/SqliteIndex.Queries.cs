@@ -213,9 +213,7 @@ public sealed partial class SqliteIndex
                     _ => ChangeType.StableSeries,
                 };
                 _connection.Execute("UPDATE Resources SET isStable = 1 WHERE internalId = @id", new { id }, transaction);
-                var seq = _connection.ExecuteScalar<long>("INSERT INTO Changes(changeType, internalId, resourceType, date) VALUES (@change, @id, @level, @now) RETURNING seq",
-                    new { change = (int)change, id, level, now }, transaction);
-                changes.Add(new Change(seq, change, (ResourceLevel)level, publicId, now));
+                changes.Add(new Change(LogChange(change, id, (ResourceLevel)level, now, transaction), change, (ResourceLevel)level, publicId, now));
             }
 
             transaction.Commit();

@@ -124,9 +124,10 @@ public sealed partial class SqliteIndex
             ON CONFLICT(id, type) DO UPDATE SET value = excluded.value, revision = revision + 1
             """, ("@id", id), ("@type", type), ("@value", value));
 
-    private void LogChange(ChangeType change, long id, ResourceLevel level, string now, SqliteTransaction transaction) =>
-        _prepared.Execute(transaction, "INSERT INTO Changes(changeType, internalId, resourceType, date) VALUES (@change, @id, @level, @now)",
-            ("@change", (int)change), ("@id", id), ("@level", (int)level), ("@now", now));
+    // Returns the change's number.
+    private long LogChange(ChangeType change, long id, ResourceLevel level, string now, SqliteTransaction transaction) =>
+        (long)_prepared.Scalar(transaction, "INSERT INTO Changes(changeType, internalId, resourceType, date) VALUES (@change, @id, @level, @now) RETURNING seq",
+            ("@change", (int)change), ("@id", id), ("@level", (int)level), ("@now", now))!;
 
     /// <summary>
     /// Orthanc's series status against an expected count: "Unknown" when an IndexInSeries is not an
