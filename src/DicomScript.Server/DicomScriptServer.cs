@@ -6,6 +6,7 @@ using DicomScript.Network.Scp;
 using DicomScript.Network.Scu;
 using DicomScript.Server.Configuration;
 using DicomScript.Server.Ingest;
+using DicomScript.Server.Jobs;
 using DicomScript.Server.Services;
 using DicomScript.Storage.Files;
 using DicomScript.Storage.Index;
@@ -26,7 +27,8 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     private readonly ILogger _logger;
     private bool _stopped;
 
-    private DicomScriptServer(OrthancConfiguration configuration, StorageArea storage, SqliteIndex index, IngestPipeline ingest, DicomServer? dicom, ILogger logger)
+    private DicomScriptServer(OrthancConfiguration configuration, StorageArea storage, SqliteIndex index, IngestPipeline ingest, DicomServer? dicom,
+        ILoggerFactory loggerFactory, ILogger logger)
     {
         Configuration = configuration;
         Storage = storage;
@@ -35,6 +37,8 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         _dicom = dicom;
         _logger = logger;
         _stableMonitor = new StableResourcesMonitor(index, TimeSpan.FromSeconds(configuration.StableAge), logger);
+        Jobs = new JobsEngine(configuration.SaveJobs ? index : null, configuration.JobsHistorySize, configuration.ConcurrentJobs,
+            loggerFactory.CreateLogger("DicomScript.Jobs"));
     }
 
     public OrthancConfiguration Configuration { get; }
@@ -44,6 +48,9 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     public SqliteIndex Index { get; }
 
     public IngestPipeline Ingest { get; }
+
+    /// <summary>Store, modify and routing jobs (ConcurrentJobs workers, saved when SaveJobs).</summary>
+    public JobsEngine Jobs { get; }
 
     /// <summary>The DICOM port listened on (the chosen one when the configuration said 0).</summary>
     public int DicomPort => _dicom?.Port ?? 0;
@@ -86,7 +93,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
             dicom = new DicomServer(options, handlers, loggerFactory.CreateLogger("DicomScript.Network"));
         }
 
-        return new DicomScriptServer(configuration, storage, index, ingest, dicom, logger);
+        return new DicomScriptServer(configuration, storage, index, ingest, dicom, loggerFactory, logger);
     }
 
     // After a clean stop a marker says so; without it (killed), remove what a crash can leave behind:
@@ -135,13 +142,16 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     /// The dataset of a stored instance; null when the instance or its file is gone (deleted
     /// meanwhile) or the file no longer parses (damaged on disk): a search then skips the instance.
     /// </summary>
-    public DicomDataset? ReadDataset(string instanceId)
+    public DicomDataset? ReadDataset(string instanceId) => ReadFile(instanceId)?.Dataset;
+
+    /// <summary>The DICOM file of a stored instance; null as for <see cref="ReadDataset"/>.</summary>
+    public DicomFile? ReadFile(string instanceId)
     {
         if (Index.GetDicomFile(instanceId) is not { } file)
             return null;
         try
         {
-            return DicomFile.Parse(Storage.Read(file.Uuid)).Dataset;
+            return DicomFile.Parse(Storage.Read(file.Uuid));
         }
         catch (Exception ex) when (ex is IOException or DicomFormatException)
         {
@@ -150,15 +160,18 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// A client for one of the DicomModalities: our DicomAet calling (or the modality's LocalAet),
-    /// the modality's timeout unless <paramref name="timeoutSeconds"/> says otherwise, else DicomScuTimeout.
+    /// A client for one of the DicomModalities: the modality's LocalAet calling when it has one, else
+    /// <paramref name="callingAet"/>, else our DicomAet; the modality's timeout unless
+    /// <paramref name="timeoutSeconds"/> says otherwise, else DicomScuTimeout.
     /// </summary>
-    public DicomClient ClientFor(DicomModality modality, int? timeoutSeconds = null)
+    public DicomClient ClientFor(DicomModality modality, int? timeoutSeconds = null, string? callingAet = null)
     {
         ArgumentNullException.ThrowIfNull(modality);
         var seconds = timeoutSeconds is > 0 ? timeoutSeconds.Value : modality.Timeout > 0 ? modality.Timeout : Configuration.DicomScuTimeout;
         var timeout = TimeSpan.FromSeconds(seconds);
-        var calling = string.IsNullOrEmpty(modality.LocalAet) ? Configuration.DicomAet : modality.LocalAet;
+        var calling = !string.IsNullOrEmpty(modality.LocalAet) ? modality.LocalAet
+            : !string.IsNullOrEmpty(callingAet) ? callingAet
+            : Configuration.DicomAet;
         return new DicomClient(new DicomClientOptions(modality.Host, modality.Port, calling, modality.AET)
         {
             ResponseTimeout = timeout,
@@ -172,6 +185,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     public void Start()
     {
         _stableMonitor.Start();
+        Jobs.Start(saved => JobFactory.Create(this, saved));
         _dicom?.Start();
         LogStarted(_logger, Configuration.DicomAet, DicomPort, Storage.Root);
     }
@@ -184,6 +198,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         if (_dicom is not null)
             await _dicom.StopAsync().ConfigureAwait(false);
         await _stableMonitor.DisposeAsync().ConfigureAwait(false);
+        await Jobs.DisposeAsync().ConfigureAwait(false);
         Index.Dispose();
         await File.WriteAllTextAsync(Path.Combine(Configuration.IndexDirectory, CleanShutdownMarker), SqliteIndex.Now()).ConfigureAwait(false);
         LogStopped(_logger);

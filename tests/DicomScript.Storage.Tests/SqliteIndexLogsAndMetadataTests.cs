@@ -82,7 +82,7 @@ public partial class SqliteIndexTests
     }
 
     [Test]
-    public void Open_Version1Index_IsUpgradedKeepingChangesAndNumbering()
+    public void Open_Version1Index_IsUpgradedToTheLatestKeepingChangesAndNumbering()
     {
         var folder = Directory.CreateTempSubdirectory("index-v1-");
         try
@@ -111,6 +111,8 @@ public partial class SqliteIndexTests
             index.ClearChanges();
             Assert.That(index.LastChange().Last, Is.EqualTo(2), "the numbering continues after the deleted resource's change");
             Assert.That(index.ReadMetadata("patient-a", ResourceLevel.Patient, (int)MetadataType.LastUpdate), Is.EqualTo(new MetadataRead(true, "20260101T000000", 0)));
+            index.SaveJob("job-1", "{}");
+            Assert.That(index.SavedJobs(), Is.EqualTo(new[] { ("job-1", "{}") }), "the jobs table of version 3 exists");
         }
         finally
         {

@@ -42,13 +42,20 @@ public sealed class DicomClient
     public async Task<IReadOnlyList<ushort>> StoreAsync(IReadOnlyList<DicomFile> files, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var contexts = StoreContexts.Propose(files.Select(f => (SopClassOf(f), f.TransferSyntax.Uid)));
-        await using var association = await ConnectAsync(contexts, null, null, cancellationToken).ConfigureAwait(false);
+        await using var session = await OpenStoreSessionAsync(files.Select(f => (SopClassOf(f), f.TransferSyntax.Uid)), cancellationToken).ConfigureAwait(false);
         var statuses = new List<ushort>(files.Count);
         foreach (var file in files)
-            statuses.Add(await InstanceSender.SendAsync(association, file, _options.ResponseTimeout, null, null, cancellationToken).ConfigureAwait(false));
-        await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+            statuses.Add(await session.SendAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false));
+        await session.ReleaseAsync(cancellationToken).ConfigureAwait(false);
         return statuses;
+    }
+
+    /// <summary>Opens an association proposing contexts for instances of the given kinds, kept open for C-STOREs one at a time.</summary>
+    public async Task<StoreSession> OpenStoreSessionAsync(IEnumerable<(string SopClassUid, string TransferSyntaxUid)> instances,
+        CancellationToken cancellationToken = default)
+    {
+        var association = await ConnectAsync(StoreContexts.Propose(instances), null, null, cancellationToken).ConfigureAwait(false);
+        return new StoreSession(association, _options.ResponseTimeout);
     }
 
     /// <summary>
@@ -59,12 +66,11 @@ public sealed class DicomClient
     {
         ArgumentNullException.ThrowIfNull(paths);
         var headers = paths.Select(DicomFile.OpenHeader).ToList();
-        var contexts = StoreContexts.Propose(headers.Select(h => (SopClassOf(h), h.TransferSyntax.Uid)));
-        await using var association = await ConnectAsync(contexts, null, null, cancellationToken).ConfigureAwait(false);
+        await using var session = await OpenStoreSessionAsync(headers.Select(h => (SopClassOf(h), h.TransferSyntax.Uid)), cancellationToken).ConfigureAwait(false);
         var statuses = new List<ushort>(paths.Count);
         foreach (var path in paths)
-            statuses.Add(await InstanceSender.SendAsync(association, DicomFile.Open(path), _options.ResponseTimeout, null, null, cancellationToken).ConfigureAwait(false));
-        await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+            statuses.Add(await session.SendAsync(DicomFile.Open(path), cancellationToken: cancellationToken).ConfigureAwait(false));
+        await session.ReleaseAsync(cancellationToken).ConfigureAwait(false);
         return statuses;
     }
 

@@ -31,8 +31,9 @@ internal static class ModalityRoutes
         routes.MapGet("/modalities/{name}", (string name) =>
             Find(archive, name) is null ? Results.NotFound() : OrthancResponses.Json(new JsonArray([.. Operations.Select(o => (JsonNode)o)])));
         routes.MapGet("/modalities/{name}/configuration", (HttpContext context, string name) =>
-            Find(archive, name) is { } modality ? OrthancResponses.Json(Parameters(modality)) : UnknownModality(context, name));
+            Find(archive, name) is { } modality ? OrthancResponses.Json(modality.ToJson()) : UnknownModality(context, name));
         routes.MapPost("/modalities/{name}/echo", (HttpContext context, string name) => EchoAsync(context, archive, name));
+        routes.MapPost("/modalities/{name}/store", (HttpContext context, string name) => ModalityStore.AnswerAsync(context, archive, name));
     }
 
     private static DicomModality? Find(DicomScriptServer archive, string name) =>
@@ -48,30 +49,9 @@ internal static class ModalityRoutes
             return OrthancResponses.Json(new JsonArray([.. modalities.Select(m => (JsonNode)m.Name)]));
         var expanded = new JsonObject();
         foreach (var modality in modalities)
-            expanded[modality.Name] = Parameters(modality);
+            expanded[modality.Name] = modality.ToJson();
         return OrthancResponses.Json(expanded);
     }
-
-    // Orthanc's "advanced format" of a modality, keys in its order.
-    private static JsonObject Parameters(DicomModality modality) => new()
-    {
-        ["AET"] = modality.AET,
-        ["AllowEcho"] = modality.AllowEcho,
-        ["AllowEventReport"] = modality.AllowEventReport,
-        ["AllowFind"] = modality.AllowFind,
-        ["AllowFindWorklist"] = modality.AllowFindWorklist,
-        ["AllowGet"] = modality.AllowGet,
-        ["AllowMove"] = modality.AllowMove,
-        ["AllowNAction"] = modality.AllowNAction,
-        ["AllowStore"] = modality.AllowStore,
-        ["AllowTranscoding"] = modality.AllowTranscoding,
-        ["Host"] = modality.Host,
-        ["LocalAet"] = modality.LocalAet ?? "",
-        ["Manufacturer"] = modality.Manufacturer,
-        ["Port"] = modality.Port,
-        ["Timeout"] = modality.Timeout,
-        ["UseDicomTls"] = modality.UseDicomTls,
-    };
 
     private static async Task<IResult> EchoAsync(HttpContext context, DicomScriptServer archive, string name)
     {

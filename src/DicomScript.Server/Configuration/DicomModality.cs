@@ -37,6 +37,27 @@ public sealed record DicomModality(string Name, string AET, string Host, int Por
     /// <summary>Seconds; 0 uses DicomScuTimeout.</summary>
     public int Timeout { get; init; }
 
+    /// <summary>Orthanc's "advanced format" of a modality, keys in its order (<c>/modalities?expand</c>); <see cref="Parse"/> reads it back.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["AET"] = AET,
+        ["AllowEcho"] = AllowEcho,
+        ["AllowEventReport"] = AllowEventReport,
+        ["AllowFind"] = AllowFind,
+        ["AllowFindWorklist"] = AllowFindWorklist,
+        ["AllowGet"] = AllowGet,
+        ["AllowMove"] = AllowMove,
+        ["AllowNAction"] = AllowNAction,
+        ["AllowStore"] = AllowStore,
+        ["AllowTranscoding"] = AllowTranscoding,
+        ["Host"] = Host,
+        ["LocalAet"] = LocalAet ?? "",
+        ["Manufacturer"] = Manufacturer,
+        ["Port"] = Port,
+        ["Timeout"] = Timeout,
+        ["UseDicomTls"] = UseDicomTls,
+    };
+
     /// <summary>
     /// <c>"name": ["AET", "host", port(, "manufacturer")]</c> or
     /// <c>"name": {"AET": ..., "Host": ..., "Port": ..., "AllowStore": ...}</c>; the port may be a string.

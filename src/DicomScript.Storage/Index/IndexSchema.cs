@@ -3,8 +3,11 @@ namespace DicomScript.Storage.Index;
 /// <summary>The SQLite schema of the index (modelled on Orthanc's, database version 6) and its version.</summary>
 internal static class IndexSchema
 {
-    /// <summary>2: metadata revisions; changes refer to their resource (dropped with it, as in Orthanc); exported resources.</summary>
-    public const int Version = 2;
+    /// <summary>
+    /// 2: metadata revisions; changes refer to their resource (dropped with it, as in Orthanc);
+    /// exported resources. 3: the jobs engine's saved jobs.
+    /// </summary>
+    public const int Version = 3;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS GlobalProperties(property INTEGER PRIMARY KEY, value TEXT);
@@ -42,6 +45,7 @@ internal static class IndexSchema
         CREATE TABLE IF NOT EXISTS PatientRecyclingOrder(
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             patientId INTEGER UNIQUE REFERENCES Resources(internalId) ON DELETE CASCADE);
+        CREATE TABLE IF NOT EXISTS Jobs(id TEXT PRIMARY KEY, content TEXT NOT NULL);
         """;
 
     /// <summary>
@@ -60,4 +64,7 @@ internal static class IndexSchema
         ALTER TABLE Changes2 RENAME TO Changes;
         UPDATE GlobalProperties SET value = '2' WHERE property = 1;
         """;
+
+    /// <summary>From version 2: the Jobs table (made by <see cref="Create"/>) is all that is new.</summary>
+    public const string MigrateFrom2 = "UPDATE GlobalProperties SET value = '3' WHERE property = 1;";
 }

@@ -1,4 +1,5 @@
 using Dapper;
+using DicomScript.Dicom.Dictionary;
 using DicomScript.Storage.Identifiers;
 
 namespace DicomScript.Storage.Index;
@@ -56,6 +57,37 @@ public sealed partial class SqliteIndex
                 export.SeriesInstanceUid, export.SopInstanceUid, export.Date,
             });
         }
+    }
+
+    /// <summary>
+    /// Records that a resource was sent to <paramref name="remoteModality"/>, with the identifiers of
+    /// its level and the levels above (PatientID, StudyInstanceUID...), as Orthanc logs exports.
+    /// False when the resource is unknown.
+    /// </summary>
+    public bool LogExport(string publicId, string remoteModality)
+    {
+        List<(long Level, string? Value)> levels;
+        lock (_lock)
+        {
+            levels = [.. _connection.Query<(long, string?)>("""
+                WITH RECURSIVE up(id, parentId, level) AS (
+                    SELECT internalId, parentId, resourceType FROM Resources WHERE publicId = @publicId
+                    UNION ALL SELECT r.internalId, r.parentId, r.resourceType FROM Resources r JOIN up ON r.internalId = up.parentId)
+                SELECT level, (SELECT value FROM MainDicomTags WHERE id = up.id AND tag = CASE level
+                    WHEN 0 THEN @patient WHEN 1 THEN @study WHEN 2 THEN @series ELSE @instance END) FROM up
+                """, new
+            {
+                publicId, patient = (long)DicomTags.PatientID.Value, study = (long)DicomTags.StudyInstanceUID.Value,
+                series = (long)DicomTags.SeriesInstanceUID.Value, instance = (long)DicomTags.SOPInstanceUID.Value,
+            })];
+        }
+
+        if (levels.Count == 0)
+            return false;
+        string? At(ResourceLevel level) => levels.FirstOrDefault(l => l.Level == (long)level).Value;
+        LogExport(new ExportedResource(0, (ResourceLevel)levels[0].Level, publicId, remoteModality, At(ResourceLevel.Patient), At(ResourceLevel.Study),
+            At(ResourceLevel.Series), At(ResourceLevel.Instance), Now()));
+        return true;
     }
 
     /// <summary>The exports after <paramref name="since"/>, paged like <see cref="ReadChanges"/>; Last is <paramref name="since"/> when there is none (as in Orthanc).</summary>

@@ -44,11 +44,15 @@ public sealed partial class SqliteIndex : IDisposable
         var version = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'GlobalProperties'") == 0
             ? null
             : connection.ExecuteScalar<string?>("SELECT value FROM GlobalProperties WHERE property = 1");
-        if (version == "1")
+        if (version is "1" or "2")
         {
             using var transaction = connection.BeginTransaction();
-            connection.Execute(IndexSchema.MigrateFrom1, transaction: transaction);
+            if (version == "1")
+                connection.Execute(IndexSchema.MigrateFrom1, transaction: transaction);
+            connection.Execute(IndexSchema.Create, transaction: transaction);
+            connection.Execute(IndexSchema.MigrateFrom2, transaction: transaction);
             transaction.Commit();
+            version = IndexSchema.Version.ToString(CultureInfo.InvariantCulture);
         }
         else if (version is not null && version != IndexSchema.Version.ToString(CultureInfo.InvariantCulture))
         {

@@ -1,0 +1,147 @@
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using DicomScript.Network;
+using DicomScript.Network.Dimse;
+using DicomScript.Network.Scu;
+using DicomScript.Server.Configuration;
+
+namespace DicomScript.Server.Jobs;
+
+/// <summary>
+/// C-STORE of a set of instances to one of the DicomModalities (Orthanc's DicomModalityStore job):
+/// one association for the whole job, opened at the first instance and released when the job
+/// stops (ends, pauses, fails). A status other than success or the warnings Orthanc accepts
+/// (0xB000, 0xB006, 0xB007) fails the instance with Orthanc's message.
+/// </summary>
+public sealed class DicomModalityStoreJob : SetOfInstancesJob
+{
+    public const string JobType = "DicomModalityStore";
+
+    private readonly DicomScriptServer _archive;
+    private StoreSession? _session;
+
+    public DicomModalityStoreJob(DicomScriptServer archive, StoreJobTarget target, IEnumerable<string> instances, IEnumerable<string> parentResources,
+        bool permissive, string description)
+        : base(description, instances, parentResources, permissive)
+    {
+        _archive = archive ?? throw new ArgumentNullException(nameof(archive));
+        Target = target ?? throw new ArgumentNullException(nameof(target));
+    }
+
+    internal DicomModalityStoreJob(DicomScriptServer archive, JsonObject saved)
+        : base(saved)
+    {
+        _archive = archive;
+        Target = new StoreJobTarget(DicomModality.Parse(JobJson.String(saved, "RemoteName"), JobJson.Object(saved, "Remote")), JobJson.String(saved, "LocalAet"))
+        {
+            Timeout = JobJson.OptionalInteger(saved, "Timeout"),
+            MoveOriginatorAet = JobJson.OptionalString(saved, "MoveOriginatorAet"),
+            MoveOriginatorId = JobJson.OptionalInteger(saved, "MoveOriginatorId") is { } id ? (ushort)id : null,
+        };
+    }
+
+    public override string Type => JobType;
+
+    public StoreJobTarget Target { get; }
+
+    protected override async Task<bool> HandleInstanceAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        if (_archive.ReadFile(instanceId) is not { } file)
+            return false; // deleted (or damaged) since the job was made
+        var remote = Target.Remote;
+        ushort status;
+        try
+        {
+            _session ??= await OpenAsync(cancellationToken).ConfigureAwait(false);
+            status = await _session.SendAsync(file, Target.MoveOriginatorAet, Target.MoveOriginatorId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DicomNetworkException or IOException or SocketException or TimeoutException
+                                       or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            await CloseAsync(release: false).ConfigureAwait(false);
+            throw new JobException(OrthancError.NetworkProtocol, $"DicomAssociation - C-STORE to AET \"{remote.AET}\": {ex.Message}");
+        }
+
+        if (status == InstanceSender.NoContextStatus)
+        {
+            throw new JobException(OrthancError.NetworkProtocol,
+                $"No valid presentation context was negotiated for SOP class UID [{file.Dataset.GetString(Dicom.Dictionary.DicomTags.SOPClassUID)}] " +
+                $"and transfer syntax [{file.TransferSyntax.Uid}] while sending to modality [{remote.AET}]");
+        }
+
+        if (status is not (DimseStatus.Success or 0xB000 or 0xB006 or 0xB007))
+            throw new JobException(OrthancError.NetworkProtocol, $"C-STORE SCU to AET \"{remote.AET}\" has failed with DIMSE status 0x{status:X4}");
+        if (!_session.IsOpen)
+            await CloseAsync(release: false).ConfigureAwait(false);
+        return true;
+    }
+
+    // One association for every instance still to send: a context for each kind among them.
+    private Task<StoreSession> OpenAsync(CancellationToken cancellationToken)
+    {
+        var kinds = Instances.SelectMany(_archive.Index.InstanceSummariesOf).Select(i => (i.SopClassUid, i.TransferSyntaxUid)).Distinct();
+        return _archive.ClientFor(Target.Remote, Target.Timeout, Target.LocalAet).OpenStoreSessionAsync(kinds, cancellationToken);
+    }
+
+    public override ValueTask StopAsync(JobStopReason reason) => new(CloseAsync(release: reason != JobStopReason.Shutdown));
+
+    private async Task CloseAsync(bool release)
+    {
+        if (_session is null)
+            return;
+        var session = _session;
+        _session = null;
+        try
+        {
+            if (release && session.IsOpen)
+                await session.ReleaseAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DicomNetworkException or IOException or SocketException or TimeoutException or OperationCanceledException)
+        {
+            // The peer went away after our last instance: nothing left to tell it.
+        }
+        finally
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public override JsonObject PublicContent()
+    {
+        var content = base.PublicContent();
+        content["LocalAet"] = Target.LocalAet;
+        content["RemoteAet"] = Target.Remote.AET;
+        if (Target.MoveOriginatorId is { } id)
+        {
+            content["MoveOriginatorAET"] = Target.MoveOriginatorAet;
+            content["MoveOriginatorID"] = id;
+        }
+
+        return content;
+    }
+
+    public override JsonObject Serialize()
+    {
+        var saved = base.Serialize();
+        saved["RemoteName"] = Target.Remote.Name;
+        saved["Remote"] = Target.Remote.ToJson();
+        saved["LocalAet"] = Target.LocalAet;
+        saved["Timeout"] = Target.Timeout;
+        saved["MoveOriginatorAet"] = Target.MoveOriginatorAet;
+        saved["MoveOriginatorId"] = Target.MoveOriginatorId;
+        return saved;
+    }
+}
+
+/// <summary>
+/// Where a store job sends: the modality, the calling AE title it reports (the modality's own
+/// LocalAet wins on the wire), an optional timeout, and a C-MOVE originator to announce.
+/// </summary>
+public sealed record StoreJobTarget(DicomModality Remote, string LocalAet)
+{
+    public int? Timeout { get; init; }
+
+    public string? MoveOriginatorAet { get; init; }
+
+    public ushort? MoveOriginatorId { get; init; }
+}
