@@ -19,6 +19,21 @@ internal static class OrthancResponses
 
     public static IResult Json(JsonNode? node) => Results.Text((node?.ToJsonString(Indented) ?? "null") + "\n", "application/json; charset=utf-8");
 
+    /// <summary>
+    /// Configured items as Orthanc lists them (<c>/modalities</c>, <c>/peers</c>): their names in
+    /// order, or with <c>?expand</c> an object of name → <paramref name="expand"/>.
+    /// </summary>
+    public static IResult NamedList<T>(HttpContext context, IEnumerable<T> items, Func<T, string> name, Func<T, JsonNode> expand)
+    {
+        var sorted = items.OrderBy(name, StringComparer.Ordinal).ToList();
+        if (!context.Request.Query.ContainsKey("expand"))
+            return Json(new JsonArray([.. sorted.Select(i => (JsonNode)name(i))]));
+        var expanded = new JsonObject();
+        foreach (var item in sorted)
+            expanded[name(item)] = expand(item);
+        return Json(expanded);
+    }
+
     /// <summary>Orthanc's error body: <c>{HttpError, HttpStatus, Message, Method, OrthancError, OrthancStatus, Uri}</c>.</summary>
     public static IResult Error(HttpContext context, OrthancError error, string? details = null)
     {

@@ -60,6 +60,7 @@ public sealed partial class RestServer : IAsyncDisposable
         ToolsRoutes.Map(app, archive);
         ModalityRoutes.Map(app, archive);
         JobRoutes.Map(app, archive);
+        PeerRoutes.Map(app, archive);
         InstanceRoutes.Map(app, archive);
         app.MapFallback((HttpContext context) => OrthancResponses.Error(context, OrthancError.UnknownResource));
         return new RestServer(app, configuration, loggerFactory.CreateLogger("DicomScript.Rest"));

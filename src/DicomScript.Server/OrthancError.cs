@@ -8,6 +8,7 @@ public enum OrthancError
 {
     InternalError = -1,
     Success = 0,
+    NotImplemented = 2,
     ParameterOutOfRange = 3,
     BadParameterType = 5,
     BadSequenceOfCalls = 6,
@@ -33,6 +34,7 @@ public static class OrthancErrors
     {
         OrthancError.InternalError => "Internal error",
         OrthancError.Success => "Success",
+        OrthancError.NotImplemented => "Not implemented yet",
         OrthancError.ParameterOutOfRange => "Parameter out of range",
         OrthancError.BadParameterType => "Bad type for a parameter",
         OrthancError.BadSequenceOfCalls => "Bad sequence of calls",
@@ -58,6 +60,7 @@ public static class OrthancErrors
         OrthancError.ParameterOutOfRange or OrthancError.BadParameterType or OrthancError.BadRequest or OrthancError.BadFileFormat => 400,
         OrthancError.InexistentItem or OrthancError.UnknownResource or OrthancError.InexistentTag or OrthancError.InexistentFile => 404,
         OrthancError.Revision => 409,
+        OrthancError.NotImplemented => 501,
         OrthancError.FullStorage => 507,
         // Orthanc answers an unknown tag name with 500 (its default for this code); kept for compatibility.
         _ => 500,

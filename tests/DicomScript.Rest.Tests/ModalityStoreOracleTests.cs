@@ -23,10 +23,6 @@ public class ModalityStoreOracleTests
         "test_files/dicomdirtests/77654033/CT2/17106", "test_files/dicomdirtests/77654033/CT2/17136",
     ];
 
-    // Values that differ between two servers: job IDs and times, and the network library's own error text.
-    private static readonly HashSet<string> Volatile =
-        ["/ID", "/Path", "/CreationTime", "/CompletionTime", "/Timestamp", "/EffectiveRuntime", "/EstimatedTimeOfArrival"];
-
     private readonly Dictionary<string, JsonNode> _uploaded = [];
     private DirectoryInfo? _received;
     private PeerProcess? _ourScp;
@@ -138,12 +134,12 @@ public class ModalityStoreOracleTests
     public async Task Store_Asynchronous_SameJobAsOrthanc(string modality, string body)
     {
         var (ours, theirs) = Clients();
-        var ourJob = await FinishedJobAsync(ours, $"modalities/{modality}/store", Expand(body));
-        var theirJob = await FinishedJobAsync(theirs, $"modalities/{modality}/store", Expand(body));
+        var ourJob = await JobPolling.FinishedJobAsync(ours, Post($"modalities/{modality}/store", Expand(body)));
+        var theirJob = await JobPolling.FinishedJobAsync(theirs, Post($"modalities/{modality}/store", Expand(body)));
         // Deliberate deviation (README): a permissive job counts the instances the peer refused or
         // could not take; Orthanc counts only those deleted meanwhile, so it reports 0 failures here.
         var permissiveFailure = modality == "dead" && body.Contains("Permissive", StringComparison.Ordinal);
-        Assert.That(JsonDiff.Differences(ourJob, theirJob, path => Volatile.Contains(path) || path == "/ErrorDetails"
+        Assert.That(JsonDiff.Differences(ourJob, theirJob, path => JobPolling.Volatile.Contains(path) || path == "/ErrorDetails"
                                                                   || (permissiveFailure && path == "/Content/FailedInstancesCount")), Is.Empty);
         Assert.That(ourJob["ErrorDetails"]!.GetValue<string>().Length > 0, Is.EqualTo(theirJob["ErrorDetails"]!.GetValue<string>().Length > 0));
         if (permissiveFailure)
@@ -151,29 +147,6 @@ public class ModalityStoreOracleTests
             Assert.That(ourJob["Content"]!["FailedInstancesCount"]!.GetValue<int>(), Is.EqualTo(ourJob["Content"]!["InstancesCount"]!.GetValue<int>()));
             Assert.That(theirJob["Content"]!["FailedInstancesCount"]!.GetValue<int>(), Is.Zero);
         }
-    }
-
-    // Submits asynchronously ({ID, Path} answered), then polls the job until it has finished.
-    private static async Task<JsonNode> FinishedJobAsync(HttpClient client, string path, string body)
-    {
-        using var response = await client.SendAsync(Post(path, body));
-        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        var id = answer["ID"]!.GetValue<string>();
-        Assert.That(answer["Path"]!.GetValue<string>(), Is.EqualTo($"/jobs/{id}"));
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            var job = await CorpusPair.GetJsonAsync(client, $"jobs/{id}");
-            if (job!["State"]!.GetValue<string>() is "Success" or "Failure")
-            {
-                Assert.That(CorpusPair.Ids(await CorpusPair.GetJsonAsync(client, "jobs")), Does.Contain(id));
-                return job;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"job {id} did not finish within 30 s");
-        return null!;
     }
 
     [Test]
@@ -184,8 +157,8 @@ public class ModalityStoreOracleTests
         foreach (var (client, side) in new[] { (ours, 0), (theirs, 1) })
         {
             answers[side] = [];
-            var succeeded = (await FinishedJobAsync(client, "modalities/scp/store", Expand("""{"Resources": ["{MR}"], "Asynchronous": true}""")))["ID"]!.GetValue<string>();
-            var failed = (await FinishedJobAsync(client, "modalities/dead/store", Expand("""{"Resources": ["{MR}"], "Asynchronous": true}""")))["ID"]!.GetValue<string>();
+            var succeeded = (await JobPolling.FinishedJobAsync(client, Post("modalities/scp/store", Expand("""{"Resources": ["{MR}"], "Asynchronous": true}"""))))["ID"]!.GetValue<string>();
+            var failed = (await JobPolling.FinishedJobAsync(client, Post("modalities/dead/store", Expand("""{"Resources": ["{MR}"], "Asynchronous": true}"""))))["ID"]!.GetValue<string>();
             foreach (var (id, action) in new[]
                      {
                          (succeeded, "resume"), (succeeded, "resubmit"), (succeeded, "pause"), (succeeded, "cancel"), (failed, "cancel"),

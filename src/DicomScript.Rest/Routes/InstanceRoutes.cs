@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Data;
 using DicomScript.Dicom.IO;
@@ -35,14 +36,27 @@ internal static class InstanceRoutes
     /// <summary>
     /// Stores the body (a DICOM file). 200 with <c>{ID, ParentPatient, ParentStudy, ParentSeries, Path,
     /// Status}</c> once file and index are committed, Status being Success, AlreadyStored or
-    /// FilteredOut; 400 for a body that is not DICOM or lacks an identifying UID.
+    /// FilteredOut; 400 for a body that is not DICOM or lacks an identifying UID. A body with
+    /// <c>Content-Encoding: gzip</c> is decompressed first.
     /// </summary>
     private static async Task<IResult> UploadAsync(HttpContext context, DicomScriptServer archive)
     {
         byte[] body;
         using (var buffer = new MemoryStream())
         {
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            // Orthanc peers (and ours) may send the file gzip-compressed ("Compress": true).
+            var gzipped = string.Equals(context.Request.Headers.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase);
+            try
+            {
+                var gzip = gzipped ? new GZipStream(context.Request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
+                await using (gzip)
+                    await (gzip ?? context.Request.Body).CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (InvalidDataException ex)
+            {
+                return OrthancResponses.Error(context, OrthancError.BadFileFormat, $"The gzip-encoded body cannot be decompressed: {ex.Message}");
+            }
+
             body = buffer.ToArray();
         }
 

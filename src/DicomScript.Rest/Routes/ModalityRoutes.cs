@@ -27,7 +27,7 @@ internal static class ModalityRoutes
 
     public static void Map(IEndpointRouteBuilder routes, DicomScriptServer archive)
     {
-        routes.MapGet("/modalities", (HttpContext context) => List(context, archive));
+        routes.MapGet("/modalities", (HttpContext context) => OrthancResponses.NamedList(context, archive.Configuration.DicomModalities, m => m.Name, m => m.ToJson()));
         routes.MapGet("/modalities/{name}", (string name) =>
             Find(archive, name) is null ? Results.NotFound() : OrthancResponses.Json(new JsonArray([.. Operations.Select(o => (JsonNode)o)])));
         routes.MapGet("/modalities/{name}/configuration", (HttpContext context, string name) =>
@@ -41,17 +41,6 @@ internal static class ModalityRoutes
 
     private static IResult UnknownModality(HttpContext context, string name) =>
         OrthancResponses.Error(context, OrthancError.InexistentItem, $"No modality with symbolic name: {name}");
-
-    private static IResult List(HttpContext context, DicomScriptServer archive)
-    {
-        var modalities = archive.Configuration.DicomModalities.OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
-        if (!context.Request.Query.ContainsKey("expand"))
-            return OrthancResponses.Json(new JsonArray([.. modalities.Select(m => (JsonNode)m.Name)]));
-        var expanded = new JsonObject();
-        foreach (var modality in modalities)
-            expanded[modality.Name] = modality.ToJson();
-        return OrthancResponses.Json(expanded);
-    }
 
     private static async Task<IResult> EchoAsync(HttpContext context, DicomScriptServer archive, string name)
     {

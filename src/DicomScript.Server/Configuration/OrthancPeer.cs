@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace DicomScript.Server.Configuration;
@@ -9,6 +11,67 @@ public sealed record OrthancPeer(string Name, Uri Url, string? Username, string?
 
     /// <summary>Seconds; 0 uses HttpTimeout.</summary>
     public int Timeout { get; init; }
+
+    /// <summary>The URL as configured, ending with "/" (Orthanc appends one): routes are relative to it.</summary>
+    public string BaseUrl => Url.OriginalString.EndsWith('/') ? Url.OriginalString : Url.OriginalString + "/";
+
+    /// <summary>A request to <paramref name="route"/> of the peer, with its credentials (HTTP Basic) and HttpHeaders.</summary>
+    public HttpRequestMessage CreateRequest(HttpMethod method, string route)
+    {
+        var request = new HttpRequestMessage(method, BaseUrl + route);
+        if (HasCredentials)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}")));
+        foreach (var (name, value) in HttpHeaders)
+            request.Headers.TryAddWithoutValidation(name, value);
+        return request;
+    }
+
+    /// <summary>The peer's Timeout, else <paramref name="httpTimeoutSeconds"/> (HttpTimeout).</summary>
+    public TimeSpan TimeoutOr(int httpTimeoutSeconds) => TimeSpan.FromSeconds(Timeout > 0 ? Timeout : httpTimeoutSeconds);
+
+    private bool HasCredentials => !string.IsNullOrEmpty(Username) || !string.IsNullOrEmpty(Password);
+
+    /// <summary>
+    /// What <c>/peers?expand</c> and <c>/peers/{name}/configuration</c> show (Orthanc's public form):
+    /// the password as null, header names without their values.
+    /// </summary>
+    public JsonObject ToPublicJson()
+    {
+        var json = new JsonObject { ["Url"] = BaseUrl };
+        if (!string.IsNullOrEmpty(Username))
+        {
+            json["Username"] = Username;
+            json["Password"] = null;
+        }
+
+        json["Pkcs11"] = false;
+        json["Timeout"] = Timeout;
+        json["HttpHeaders"] = new JsonArray([.. HttpHeaders.Keys.Select(k => (JsonNode)k)]);
+        return json;
+    }
+
+    /// <summary>
+    /// Orthanc's serialized form: <c>[url]</c> or <c>[url, user, password]</c> when that says it all,
+    /// else the object form; passwords only when <paramref name="includePasswords"/> (else "").
+    /// <see cref="Parse"/> reads both back.
+    /// </summary>
+    public JsonNode ToJson(bool includePasswords, bool forceObject = false)
+    {
+        if (!forceObject && HttpHeaders.Count == 0 && Timeout == 0)
+            return HasCredentials ? new JsonArray(BaseUrl, Username ?? "", includePasswords ? Password ?? "" : "") : new JsonArray(BaseUrl);
+        var json = new JsonObject { ["Url"] = BaseUrl };
+        if (HasCredentials)
+        {
+            json["Username"] = Username ?? "";
+            if (includePasswords)
+                json["Password"] = Password ?? "";
+        }
+
+        json["Pkcs11"] = false;
+        json["Timeout"] = Timeout;
+        json["HttpHeaders"] = new JsonObject([.. HttpHeaders.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)h.Value))]);
+        return json;
+    }
 
     /// <summary><c>"name": ["url"(, "user", "password")]</c> or <c>"name": {"Url": ..., "Username": ..., "Password": ...}</c>.</summary>
     public static OrthancPeer Parse(string name, JsonNode? node)

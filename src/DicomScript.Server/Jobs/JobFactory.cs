@@ -8,6 +8,7 @@ internal static class JobFactory
     public static Job Create(DicomScriptServer archive, JsonObject saved) => JobJson.String(saved, "Type") switch
     {
         DicomModalityStoreJob.JobType => new DicomModalityStoreJob(archive, saved),
+        OrthancPeerStoreJob.JobType => new OrthancPeerStoreJob(archive, saved),
         var other => throw new FormatException($"saved job of unknown type \"{other}\""),
     };
 }
