@@ -109,6 +109,17 @@ internal static class ResourceJson
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
 
     // Orthanc's JSON objects list their keys in order; clients diffing answers see the same text.
+    /// <summary>A level in any of Orthanc's spellings (Study, studies, IMAGE...), case aside; null when none.</summary>
+    public static ResourceLevel? LevelNamed(string name) => name.ToUpperInvariant() switch
+    {
+        "PATIENT" or "PATIENTS" => ResourceLevel.Patient,
+        "STUDY" or "STUDIES" => ResourceLevel.Study,
+        "SERIES" => ResourceLevel.Series,
+        "INSTANCE" or "INSTANCES" or "IMAGE" or "IMAGES" => ResourceLevel.Instance,
+        _ => null,
+    };
+
+
     public static JsonObject Sorted(JsonObject json)
     {
         var sorted = new JsonObject();

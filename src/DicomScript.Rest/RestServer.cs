@@ -61,6 +61,7 @@ public sealed partial class RestServer : IAsyncDisposable
         ModalityRoutes.Map(app, archive);
         JobRoutes.Map(app, archive);
         PeerRoutes.Map(app, archive);
+        QueryRoutes.Map(app, archive);
         InstanceRoutes.Map(app, archive);
         app.MapFallback((HttpContext context) => OrthancResponses.Error(context, OrthancError.UnknownResource));
         return new RestServer(app, configuration, loggerFactory.CreateLogger("DicomScript.Rest"));

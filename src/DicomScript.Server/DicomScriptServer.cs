@@ -7,6 +7,7 @@ using DicomScript.Network.Scu;
 using DicomScript.Server.Configuration;
 using DicomScript.Server.Ingest;
 using DicomScript.Server.Jobs;
+using DicomScript.Server.Remote;
 using DicomScript.Server.Services;
 using DicomScript.Storage.Files;
 using DicomScript.Storage.Index;
@@ -37,6 +38,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         _dicom = dicom;
         _logger = logger;
         _stableMonitor = new StableResourcesMonitor(index, TimeSpan.FromSeconds(configuration.StableAge), logger);
+        Queries = new QueryArchive(configuration.QueryRetrieveSize);
         Jobs = new JobsEngine(configuration.SaveJobs ? index : null, configuration.JobsHistorySize, configuration.ConcurrentJobs,
             loggerFactory.CreateLogger("DicomScript.Jobs"));
     }
@@ -48,6 +50,9 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     public SqliteIndex Index { get; }
 
     public IngestPipeline Ingest { get; }
+
+    /// <summary>The results of /modalities/{name}/query, for /queries.</summary>
+    public QueryArchive Queries { get; }
 
     /// <summary>Store, modify and routing jobs (ConcurrentJobs workers, saved when SaveJobs).</summary>
     public JobsEngine Jobs { get; }

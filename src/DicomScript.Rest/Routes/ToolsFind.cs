@@ -108,7 +108,7 @@ internal static class ToolsFind
     {
         var constraints = request["Query"]!.AsObject().Select(p => (p.Key, p.Value!.GetValue<string>())).ToList();
         var requested = request["RequestedTags"] is JsonArray array ? array.Select(t => t!.GetValue<string>()).ToList() : [];
-        return new FindQuery(LevelOf(request["Level"]!.GetValue<string>()), constraints, IsTrue(request["CaseSensitive"]), IsTrue(request["Expand"]),
+        return new FindQuery(ResourceJson.LevelNamed(request["Level"]!.GetValue<string>()), constraints, IsTrue(request["CaseSensitive"]), IsTrue(request["Expand"]),
             IntegerOf(request["Since"]) ?? 0, IntegerOf(request["Limit"]) ?? 0, requested, FormatOf(request));
     }
 
@@ -135,15 +135,6 @@ internal static class ToolsFind
     }
 
     // Orthanc's level names: singular or plural, any case ("Image" is an instance).
-    private static ResourceLevel? LevelOf(string name) => name.ToUpperInvariant() switch
-    {
-        "PATIENT" or "PATIENTS" => ResourceLevel.Patient,
-        "STUDY" or "STUDIES" => ResourceLevel.Study,
-        "SERIES" => ResourceLevel.Series,
-        "INSTANCE" or "INSTANCES" or "IMAGE" or "IMAGES" => ResourceLevel.Instance,
-        _ => null,
-    };
-
     private static bool IsTrue(JsonNode? node) => node?.GetValueKind() switch
     {
         JsonValueKind.True => true,

@@ -155,6 +155,9 @@ public sealed class OrthancConfiguration
 
     public bool SaveJobs => Boolean("SaveJobs", true);
 
+    /// <summary>How many /modalities/{name}/query results are kept for /queries.</summary>
+    public int QueryRetrieveSize => Integer("QueryRetrieveSize", 100);
+
     /// <summary>Whether resources sent to modalities and peers are recorded (<c>/exports</c>); off by default since Orthanc 1.4.0.</summary>
     public bool LogExportedResources => Boolean("LogExportedResources", false);
 
