@@ -10,6 +10,9 @@ namespace DicomScript.Rest;
 internal sealed class RestRequestException(OrthancError error, string details) : Exception(details)
 {
     public OrthancError Error { get; } = error;
+
+    /// <summary>Orthanc's error body for this refusal (Details only when there are some).</summary>
+    public IResult Answer(HttpContext context) => OrthancResponses.Error(context, Error, Message.Length > 0 ? Message : null);
 }
 
 /// <summary>

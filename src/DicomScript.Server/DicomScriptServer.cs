@@ -152,17 +152,21 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     /// <summary>The DICOM file of a stored instance; null as for <see cref="ReadDataset"/>.</summary>
     public DicomFile? ReadFile(string instanceId)
     {
-        if (Index.GetDicomFile(instanceId) is not { } file)
-            return null;
         try
         {
-            return DicomFile.Parse(Storage.Read(file.Uuid));
+            return ReadFileBytes(instanceId) is { } bytes ? DicomFile.Parse(bytes) : null;
         }
         catch (Exception ex) when (ex is IOException or DicomFormatException)
         {
             return null;
         }
     }
+
+    /// <summary>
+    /// The stored bytes of an instance's DICOM file; null when the resource has none (unknown, or not
+    /// an instance). A file missing from the storage area is an <see cref="IOException"/>.
+    /// </summary>
+    public byte[]? ReadFileBytes(string instanceId) => Index.GetDicomFile(instanceId) is { } file ? Storage.Read(file.Uuid) : null;
 
     /// <summary>
     /// A client for one of the DicomModalities: the modality's LocalAet calling when it has one, else

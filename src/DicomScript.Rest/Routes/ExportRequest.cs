@@ -16,10 +16,7 @@ internal sealed record ExportRequest(List<string> ResourceIds, List<string> Inst
 {
     public static async Task<ExportRequest> ReadAsync(HttpContext context, DicomScriptServer archive, string remote)
     {
-        string text;
-        using (var reader = new StreamReader(context.Request.Body))
-            text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
-        var (resources, options) = ParseResources(text);
+        var (resources, options) = ParseResources(await RequestBody.ReadTextAsync(context).ConfigureAwait(false));
         var instances = new List<string>();
         foreach (var resource in resources)
         {

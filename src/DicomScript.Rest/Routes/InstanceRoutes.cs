@@ -28,7 +28,7 @@ internal static class InstanceRoutes
             Tags(context, archive, id, ResourceJson.FormatOf(context.Request.Query, OrthancTagFormat.Full)));
         routes.MapGet("/instances/{id}/simplified-tags", (HttpContext context, string id) => Tags(context, archive, id, OrthancTagFormat.Simplified));
         routes.MapGet("/instances/{id}/file", (HttpContext context, string id) =>
-            ReadFile(archive, id) is { } bytes ? Results.Bytes(bytes, "application/dicom") : OrthancResponses.Error(context, OrthancError.UnknownResource));
+            archive.ReadFileBytes(id) is { } bytes ? Results.Bytes(bytes, "application/dicom") : OrthancResponses.Error(context, OrthancError.UnknownResource));
         foreach (var level in new[] { ResourceLevel.Patient, ResourceLevel.Study, ResourceLevel.Series })
             routes.MapGet($"/{ResourceJson.PluralOf(level)}/{{id}}/shared-tags", (HttpContext context, string id) => SharedTags(context, archive, id));
     }
@@ -94,7 +94,7 @@ internal static class InstanceRoutes
 
     private static IResult Tags(HttpContext context, DicomScriptServer archive, string id, OrthancTagFormat format)
     {
-        var bytes = ReadFile(archive, id);
+        var bytes = archive.ReadFileBytes(id);
         if (bytes is null)
             return OrthancResponses.Error(context, OrthancError.UnknownResource);
         var json = OrthancJsonWriter.ToUtf8(DicomFile.Parse(bytes).Dataset, format);
@@ -130,8 +130,4 @@ internal static class InstanceRoutes
         var format = ResourceJson.FormatOf(context.Request.Query, OrthancTagFormat.Full);
         return Results.Bytes(OrthancJsonWriter.ToUtf8([.. (shared?.Values ?? Enumerable.Empty<OrthancTagNode>()).OrderBy(n => n.Tag)], format), "application/json; charset=utf-8");
     }
-
-    // Only instances have a DICOM file: another level's ID finds none (404, as from Orthanc).
-    private static byte[]? ReadFile(DicomScriptServer archive, string id) =>
-        archive.Index.GetDicomFile(id) is { } file ? archive.Storage.Read(file.Uuid) : null;
 }

@@ -63,8 +63,7 @@ internal static class MetadataRoutes
     {
         if (names.NumberOf(name) is not { } type)
             return OrthancResponses.Error(context, OrthancError.InexistentItem);
-        using var reader = new StreamReader(context.Request.Body);
-        var value = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+        var value = await RequestBody.ReadTextAsync(context).ConfigureAwait(false);
         if (type < SqliteIndex.FirstUserMetadata)
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         if (!TryReadRevision(context, "if-match", out var expected, out var error))

@@ -36,19 +36,21 @@ internal static class ModalityRoutes
         routes.MapPost("/modalities/{name}/store", (HttpContext context, string name) => ModalityStore.AnswerAsync(context, archive, name));
     }
 
-    private static DicomModality? Find(DicomScriptServer archive, string name) =>
-        archive.Configuration.DicomModalities.FirstOrDefault(m => m.Name == name);
+    private static DicomModality? Find(DicomScriptServer archive, string name) => archive.Configuration.ModalityNamed(name);
 
-    private static IResult UnknownModality(HttpContext context, string name) =>
-        OrthancResponses.Error(context, OrthancError.InexistentItem, $"No modality with symbolic name: {name}");
+    /// <summary>The modality a route names; Orthanc's 404 (Inexistent item) when there is none.</summary>
+    internal static DicomModality Require(DicomScriptServer archive, string name) => Find(archive, name) ?? throw NoSuchModality(name);
+
+    private static IResult UnknownModality(HttpContext context, string name) => NoSuchModality(name).Answer(context);
+
+    private static RestRequestException NoSuchModality(string name) => new(OrthancError.InexistentItem, $"No modality with symbolic name: {name}");
 
     private static async Task<IResult> EchoAsync(HttpContext context, DicomScriptServer archive, string name)
     {
         JsonNode? body = null;
         if (context.Request.ContentLength is not 0)
         {
-            using var reader = new StreamReader(context.Request.Body);
-            var text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+            var text = await RequestBody.ReadTextAsync(context).ConfigureAwait(false);
             try
             {
                 body = text.Length == 0 ? null : JsonNode.Parse(text);

@@ -17,8 +17,7 @@ internal static class ModalityStore
         try
         {
             var (resources, instances, options) = await ExportRequest.ReadAsync(context, archive, name).ConfigureAwait(false);
-            var remote = archive.Configuration.DicomModalities.FirstOrDefault(m => m.Name == name)
-                         ?? throw new RestRequestException(OrthancError.InexistentItem, $"No modality with symbolic name: {name}");
+            var remote = ModalityRoutes.Require(archive, name);
             var target = new StoreJobTarget(remote, JobRequests.LenientString(options, "LocalAet", archive.Configuration.DicomAet))
             {
                 Timeout = JobRequests.UnsignedInteger(options, "Timeout"),
@@ -40,7 +39,7 @@ internal static class ModalityStore
         }
         catch (RestRequestException ex)
         {
-            return OrthancResponses.Error(context, ex.Error, ex.Message.Length > 0 ? ex.Message : null);
+            return ex.Answer(context);
         }
     }
 }

@@ -33,10 +33,11 @@ internal static class PeerRoutes
         routes.MapPost("/peers/{name}/store", (HttpContext context, string name) => StoreAsync(context, archive, name));
     }
 
-    private static OrthancPeer? Find(DicomScriptServer archive, string name) => archive.Configuration.OrthancPeers.FirstOrDefault(p => p.Name == name);
+    private static OrthancPeer? Find(DicomScriptServer archive, string name) => archive.Configuration.PeerNamed(name);
 
-    private static IResult UnknownPeer(HttpContext context, string name) =>
-        OrthancResponses.Error(context, OrthancError.UnknownResource, $"No peer with symbolic name: {name}");
+    private static IResult UnknownPeer(HttpContext context, string name) => NoSuchPeer(name).Answer(context);
+
+    private static RestRequestException NoSuchPeer(string name) => new(OrthancError.UnknownResource, $"No peer with symbolic name: {name}");
 
     private static async Task<IResult> SystemAsync(HttpContext context, DicomScriptServer archive, string name)
     {
@@ -68,14 +69,14 @@ internal static class PeerRoutes
             if (options.ContainsKey("Transcode"))
                 throw new RestRequestException(OrthancError.NotImplemented, "Transcoding before sending to a peer is not supported yet");
             var compress = JobRequests.Boolean(options, "Compress", false);
-            var peer = Find(archive, name) ?? throw new RestRequestException(OrthancError.UnknownResource, $"No peer with symbolic name: {name}");
+            var peer = Find(archive, name) ?? throw NoSuchPeer(name);
             var permissive = JobRequests.Boolean(options, "Permissive", false);
             var job = new OrthancPeerStoreJob(archive, peer, compress, instances, resources, permissive, "REST API");
             return await JobRequests.SubmitAsync(context, archive.Jobs, job, options, synchronousByDefault: true).ConfigureAwait(false);
         }
         catch (RestRequestException ex)
         {
-            return OrthancResponses.Error(context, ex.Error, ex.Message.Length > 0 ? ex.Message : null);
+            return ex.Answer(context);
         }
     }
 }

@@ -84,21 +84,14 @@ internal static class QueryRoutes
         [.. OrthancTagsConverter.Convert(answer).Where(n => n.Type is OrthancValueType.String or OrthancValueType.Null)];
 
     private static List<OrthancTagNode> AsNodes(IEnumerable<(DicomTag Tag, string Value)> keys) =>
-        [.. keys.OrderBy(k => k.Tag).Select(k => new OrthancTagNode(k.Tag, DicomDictionary.Find(k.Tag)?.Keyword ?? "Unknown Tag & Data", null,
-            OrthancValueType.String, k.Value, null))];
+        [.. keys.OrderBy(k => k.Tag).Select(k => new OrthancTagNode(k.Tag, OrthancTagsConverter.Name(k.Tag, NoOwner), null, OrthancValueType.String, k.Value, null))];
+
+    // Query keys are named as public tags: no private creator to look up.
+    private static readonly DicomDataset NoOwner = new();
 
     private static async Task<IResult> QueryAsync(HttpContext context, DicomScriptServer archive, string name)
     {
-        JsonObject? request;
-        try
-        {
-            request = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            request = null;
-        }
-
+        var request = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
         try
         {
             var query = Parse(request, archive, name);
@@ -108,7 +101,7 @@ internal static class QueryRoutes
         }
         catch (RestRequestException ex)
         {
-            return OrthancResponses.Error(context, ex.Error, ex.Message.Length > 0 ? ex.Message : null);
+            return ex.Answer(context);
         }
         catch (IOException ex)
         {
@@ -130,8 +123,7 @@ internal static class QueryRoutes
             throw Bad("The field Query must contain a JSON object");
         if (request.ContainsKey("LocalAet") && request["LocalAet"]?.GetValueKind() != JsonValueKind.String)
             throw Bad("The field LocalAet must contain a string");
-        var modality = archive.Configuration.DicomModalities.FirstOrDefault(m => m.Name == name)
-                       ?? throw new RestRequestException(OrthancError.InexistentItem, $"No modality with symbolic name: {name}");
+        var modality = ModalityRoutes.Require(archive, name);
         var level = ResourceJson.LevelNamed(levelValue.GetValue<string>()) ?? throw new RestRequestException(OrthancError.ParameterOutOfRange, "");
         var keys = new List<(DicomTag, string)>();
         foreach (var (key, value) in request["Query"] as JsonObject ?? [])

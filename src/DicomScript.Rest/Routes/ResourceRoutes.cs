@@ -73,8 +73,7 @@ internal static class ResourceRoutes
 
     private static async Task<IResult> SetProtectedAsync(HttpContext context, DicomScriptServer archive, string id)
     {
-        using var reader = new StreamReader(context.Request.Body);
-        var isProtected = (await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false)).Trim() switch
+        var isProtected = (await RequestBody.ReadTextAsync(context).ConfigureAwait(false)).Trim() switch
         {
             "0" => false,
             "1" => true,

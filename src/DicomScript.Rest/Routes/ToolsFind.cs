@@ -26,16 +26,7 @@ internal static class ToolsFind
 
     public static async Task<IResult> AnswerAsync(HttpContext context, DicomScriptServer archive)
     {
-        JsonObject? request;
-        try
-        {
-            request = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            request = null;
-        }
-
+        var request = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
         if (request is null)
             return OrthancResponses.Error(context, OrthancError.BadRequest, "The body must contain a JSON object");
         if (ParseError(request) is { } error)

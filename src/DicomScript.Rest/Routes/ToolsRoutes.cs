@@ -42,8 +42,7 @@ internal static class ToolsRoutes
     // The body is the value itself, compared exactly; one value may name several resources.
     private static async Task<IResult> LookupAsync(HttpContext context, DicomScriptServer archive)
     {
-        using var reader = new StreamReader(context.Request.Body);
-        var value = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+        var value = await RequestBody.ReadTextAsync(context).ConfigureAwait(false);
         var found = new JsonArray();
         foreach (var (level, tag) in LookupIdentifiers)
         {

@@ -27,6 +27,7 @@ public enum MaximumStorageMode
 public sealed class OrthancConfiguration
 {
     private IReadOnlyList<DicomModality>? _dicomModalities;
+    private IReadOnlyList<OrthancPeer>? _orthancPeers;
 
     internal OrthancConfiguration(JsonObject json, string folder, IReadOnlyList<string> files)
     {
@@ -188,7 +189,13 @@ public sealed class OrthancConfiguration
         return DicomModalities.Where(m => string.Equals(m.AET, aet, comparison));
     }
 
-    public IReadOnlyList<OrthancPeer> OrthancPeers => Object("OrthancPeers").Select(p => OrthancPeer.Parse(p.Key, p.Value)).ToList();
+    public IReadOnlyList<OrthancPeer> OrthancPeers => _orthancPeers ??= [.. Object("OrthancPeers").Select(p => OrthancPeer.Parse(p.Key, p.Value))];
+
+    /// <summary>The DicomModalities entry with this symbolic name, or null.</summary>
+    public DicomModality? ModalityNamed(string name) => DicomModalities.FirstOrDefault(m => m.Name == name);
+
+    /// <summary>The OrthancPeers entry with this symbolic name, or null.</summary>
+    public OrthancPeer? PeerNamed(string name) => OrthancPeers.FirstOrDefault(p => p.Name == name);
 
     /// <summary>A path from the configuration, made absolute against the configuration folder.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(path, Folder);

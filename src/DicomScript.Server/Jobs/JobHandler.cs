@@ -96,8 +96,8 @@ internal sealed class JobHandler
     {
         ["State"] = State.ToString(),
         ["Priority"] = Priority,
-        ["CreationTime"] = FormatTime(CreationTime),
-        ["LastChangeTime"] = FormatTime(LastStateChange),
+        ["CreationTime"] = JobsEngine.FormatTime(CreationTime),
+        ["LastChangeTime"] = JobsEngine.FormatTime(LastStateChange),
         ["Runtime"] = (long)Runtime.TotalMilliseconds,
         ["ErrorCode"] = (int)Error,
         ["ErrorDetails"] = ErrorDetails,
@@ -120,8 +120,6 @@ internal sealed class JobHandler
         };
         return handler;
     }
-
-    private static string FormatTime(DateTime time) => JobsEngine.FormatTime(time);
 
     private static DateTime ParseTime(string text) =>
         DateTime.ParseExact(text, JobsEngine.TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);

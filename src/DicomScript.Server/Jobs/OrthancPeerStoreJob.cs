@@ -51,17 +51,18 @@ public sealed class OrthancPeerStoreJob : SetOfInstancesJob
 
     protected override async Task<bool> HandleInstanceAsync(string instanceId, CancellationToken cancellationToken)
     {
-        if (_archive.Index.GetDicomFile(instanceId) is not { } file)
-            return false; // deleted since the job was made
-        byte[] body;
+        byte[]? body;
         try
         {
-            body = _archive.Storage.Read(file.Uuid);
+            body = _archive.ReadFileBytes(instanceId);
         }
         catch (IOException)
         {
-            return false;
+            body = null;
         }
+
+        if (body is null)
+            return false; // deleted since the job was made
 
         if (Compress)
             body = Gzip(body);
