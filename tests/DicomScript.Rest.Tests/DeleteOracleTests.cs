@@ -23,7 +23,7 @@ public class DeleteOracleTests
 
     private OrthancServer _orthanc = null!;
     private RestArchive _ours = null!;
-    private readonly Dictionary<string, JsonNode> _uploaded = [];
+    private UploadedFiles? _uploaded;
 
     [SetUp]
     public async Task UploadToBoth()
@@ -31,14 +31,7 @@ public class DeleteOracleTests
         PydicomCorpus.Require();
         _orthanc = OrthancServer.Start();
         _ours = await RestArchive.StartAsync();
-        foreach (var file in Files)
-        {
-            var bytes = await File.ReadAllBytesAsync(PydicomCorpus.FullPath(file));
-            Assert.That(_orthanc.Upload(bytes).Id, Is.Not.Null, file);
-            using var content = new ByteArrayContent(bytes);
-            using var response = await _ours.Http.PostAsync("instances", content);
-            _uploaded[file] = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        }
+        _uploaded = await UploadedFiles.ToBothAsync(_orthanc, _ours, Files);
     }
 
     [TearDown]
@@ -48,7 +41,7 @@ public class DeleteOracleTests
         _orthanc.Dispose();
     }
 
-    private string Id(string file, string key = "ID") => _uploaded[file][key]!.GetValue<string>();
+    private string Id(string file, string key = "ID") => _uploaded!.Id(file, key);
 
     [Test]
     public async Task Delete_EachLevel_SameAnswersAndWhatRemainsAsOrthanc()

@@ -23,7 +23,7 @@ public class ModalityStoreOracleTests
         "test_files/dicomdirtests/77654033/CT2/17106", "test_files/dicomdirtests/77654033/CT2/17136",
     ];
 
-    private readonly Dictionary<string, JsonNode> _uploaded = [];
+    private UploadedFiles? _uploaded;
     private DirectoryInfo? _received;
     private PeerProcess? _ourScp;
     private PeerProcess? _theirScp;
@@ -51,14 +51,7 @@ public class ModalityStoreOracleTests
         };
         _orthanc = OrthancServer.Start(Settings(theirPort));
         _ours = await RestArchive.StartAsync(Settings(ourPort));
-        foreach (var file in Files)
-        {
-            var bytes = await File.ReadAllBytesAsync(PydicomCorpus.FullPath(file));
-            Assert.That(_orthanc.Upload(bytes).Id, Is.Not.Null, file);
-            using var content = new ByteArrayContent(bytes);
-            using var response = await _ours.Http.PostAsync("instances", content);
-            _uploaded[file] = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        }
+        _uploaded = await UploadedFiles.ToBothAsync(_orthanc, _ours, Files);
     }
 
     private PeerProcess StartStorescp(int port, string folder)
@@ -94,7 +87,7 @@ public class ModalityStoreOracleTests
         .Replace("{CRPatient}", Id(Files[2], "ParentPatient"), StringComparison.Ordinal)
         .Replace("{CT2Series}", Id(Files[3], "ParentSeries"), StringComparison.Ordinal);
 
-    private string Id(string file, string key) => _uploaded[file][key]!.GetValue<string>();
+    private string Id(string file, string key) => _uploaded!.Id(file, key);
 
     private static HttpRequestMessage Post(string path, string body) =>
         new(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };

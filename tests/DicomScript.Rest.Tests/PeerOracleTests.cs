@@ -20,7 +20,7 @@ public class PeerOracleTests
 {
     private static readonly string[] Files = ["test_files/CT_small.dcm", "test_files/MR_small.dcm", "test_files/dicomdirtests/77654033/CT2/17106"];
 
-    private readonly Dictionary<string, JsonNode> _uploaded = [];
+    private UploadedFiles? _uploaded;
     private OrthancServer? _orthanc;
     private OrthancServer? _sink;
     private RestArchive? _ours;
@@ -53,14 +53,7 @@ public class PeerOracleTests
         };
         _orthanc = OrthancServer.Start(peers);
         _ours = await RestArchive.StartAsync(peers);
-        foreach (var file in Files)
-        {
-            var bytes = await File.ReadAllBytesAsync(PydicomCorpus.FullPath(file));
-            Assert.That(_orthanc.Upload(bytes).Id, Is.Not.Null, file);
-            using var content = new ByteArrayContent(bytes);
-            using var response = await _ours.Http.PostAsync("instances", content);
-            _uploaded[file] = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        }
+        _uploaded = await UploadedFiles.ToBothAsync(_orthanc, _ours, Files);
     }
 
     [OneTimeTearDown]
@@ -87,7 +80,7 @@ public class PeerOracleTests
         .Replace("{CT2Study}", Id(Files[2], "ParentStudy"), StringComparison.Ordinal)
         .Replace("{MRPatient}", Id(Files[1], "ParentPatient"), StringComparison.Ordinal);
 
-    private string Id(string file, string key) => _uploaded[file][key]!.GetValue<string>();
+    private string Id(string file, string key) => _uploaded!.Id(file, key);
 
     private static HttpRequestMessage Post(string path, string body) =>
         new(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
