@@ -13,17 +13,7 @@ internal static class ResourceJson
 {
     private static readonly DicomDataset NoOwner = new();
 
-    public static string PluralOf(ResourceLevel level) => level switch
-    {
-        ResourceLevel.Patient => "patients",
-        ResourceLevel.Study => "studies",
-        ResourceLevel.Series => "series",
-        _ => "instances",
-    };
-
     public static string TypeOf(ResourceLevel level) => level.ToString();
-
-    public static string PathOf(ResourceLevel level, string id) => $"/{PluralOf(level)}/{id}";
 
     /// <summary>
     /// The tag format a request asks for (<c>?simplify</c>, <c>?short</c>, <c>?full</c>, checked in
@@ -78,6 +68,13 @@ internal static class ResourceJson
                 json["MainDicomTags"] = Tags(resource.MainTags, format);
                 json["ParentSeries"] = resource.ParentId;
                 break;
+        }
+
+        // Resources made by a modification or anonymization name their source, at every level.
+        foreach (var type in new[] { MetadataType.AnonymizedFrom, MetadataType.ModifiedFrom })
+        {
+            if (metadata.TryGetValue((int)type, out var source))
+                json[type.ToString()] = source;
         }
 
         json["Type"] = TypeOf(resource.Level);

@@ -7,6 +7,7 @@ using DicomScript.Network.Scu;
 using DicomScript.Server.Configuration;
 using DicomScript.Server.Ingest;
 using DicomScript.Server.Jobs;
+using DicomScript.Server.Modification;
 using DicomScript.Server.Remote;
 using DicomScript.Server.Services;
 using DicomScript.Storage.Files;
@@ -41,6 +42,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         Queries = new QueryArchive(configuration.QueryRetrieveSize);
         Jobs = new JobsEngine(configuration.SaveJobs ? index : null, configuration.JobsHistorySize, configuration.ConcurrentJobs,
             loggerFactory.CreateLogger("DicomScript.Jobs"));
+        Modifier = new InstanceModifier(this, loggerFactory.CreateLogger("DicomScript.Modification"));
     }
 
     public OrthancConfiguration Configuration { get; }
@@ -56,6 +58,9 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
 
     /// <summary>Store, modify and routing jobs (ConcurrentJobs workers, saved when SaveJobs).</summary>
     public JobsEngine Jobs { get; }
+
+    /// <summary>Modifies and anonymizes stored instances.</summary>
+    public InstanceModifier Modifier { get; }
 
     /// <summary>The DICOM port listened on (the chosen one when the configuration said 0).</summary>
     public int DicomPort => _dicom?.Port ?? 0;

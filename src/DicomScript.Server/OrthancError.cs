@@ -25,6 +25,7 @@ public enum OrthancError
     UnknownDicomTag = 27,
     CanceledJob = 37,
     Revision = 43,
+    CannotStoreInstance = 2018,
 }
 
 public static class OrthancErrors
@@ -51,6 +52,7 @@ public static class OrthancErrors
         OrthancError.UnknownDicomTag => "Unknown DICOM tag",
         OrthancError.CanceledJob => "Job has been canceled",
         OrthancError.Revision => "A bad revision number was provided, which might indicate conflict between multiple writers",
+        OrthancError.CannotStoreInstance => "Cannot store an instance",
         _ => "Internal error",
     };
 

@@ -120,4 +120,26 @@ public partial class SqliteIndexTests
             folder.Delete(recursive: true);
         }
     }
+
+    [Test]
+    public void GlobalSequence_CountsFromOne_AndSurvivesReopening()
+    {
+        var folder = Directory.CreateTempSubdirectory("global-sequence-");
+        try
+        {
+            using (var index = SqliteIndex.Open(folder.FullName))
+            {
+                Assert.That(index.IncrementGlobalSequence(GlobalProperty.AnonymizationSequence), Is.EqualTo(1));
+                Assert.That(index.IncrementGlobalSequence(GlobalProperty.AnonymizationSequence), Is.EqualTo(2));
+            }
+
+            using var reopened = SqliteIndex.Open(folder.FullName);
+            Assert.That(reopened.IncrementGlobalSequence(GlobalProperty.AnonymizationSequence), Is.EqualTo(3));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
 }

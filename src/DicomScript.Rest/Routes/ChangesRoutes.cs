@@ -70,7 +70,7 @@ internal static class ChangesRoutes
         ["ChangeType"] = change.ChangeType.ToString(),
         ["Date"] = change.Date,
         ["ID"] = change.PublicId,
-        ["Path"] = ResourceJson.PathOf(change.ResourceType, change.PublicId),
+        ["Path"] = ResourceLevels.PathOf(change.ResourceType, change.PublicId),
         ["ResourceType"] = ResourceJson.TypeOf(change.ResourceType),
         ["Seq"] = change.Seq,
     };
@@ -82,7 +82,7 @@ internal static class ChangesRoutes
         {
             ["Date"] = export.Date,
             ["ID"] = export.PublicId,
-            ["Path"] = ResourceJson.PathOf(export.ResourceType, export.PublicId),
+            ["Path"] = ResourceLevels.PathOf(export.ResourceType, export.PublicId),
             ["PatientID"] = export.PatientId,
             ["RemoteModality"] = export.RemoteModality,
             ["ResourceType"] = ResourceJson.TypeOf(export.ResourceType),

@@ -22,9 +22,9 @@ internal static class HierarchyRoutes
     {
         foreach (var start in Enum.GetValues<ResourceLevel>())
         {
-            var prefix = "/" + ResourceJson.PluralOf(start) + "/{id}/";
+            var prefix = "/" + ResourceLevels.PluralOf(start) + "/{id}/";
             foreach (var end in Enum.GetValues<ResourceLevel>().Where(l => l > start))
-                routes.MapGet(prefix + ResourceJson.PluralOf(end), (HttpContext context, string id) => Descendants(context, archive, id, start, end));
+                routes.MapGet(prefix + ResourceLevels.PluralOf(end), (HttpContext context, string id) => Descendants(context, archive, id, start, end));
             foreach (var end in Enum.GetValues<ResourceLevel>().Where(l => l < start))
                 routes.MapGet(prefix + SingularOf(end), (HttpContext context, string id) => Ancestor(context, archive, id, start, end));
             routes.MapGet(prefix + "statistics", (HttpContext context, string id) => Statistics(context, archive, id));

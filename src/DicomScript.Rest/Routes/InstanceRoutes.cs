@@ -30,7 +30,7 @@ internal static class InstanceRoutes
         routes.MapGet("/instances/{id}/file", (HttpContext context, string id) =>
             archive.ReadFileBytes(id) is { } bytes ? Results.Bytes(bytes, "application/dicom") : OrthancResponses.Error(context, OrthancError.UnknownResource));
         foreach (var level in new[] { ResourceLevel.Patient, ResourceLevel.Study, ResourceLevel.Series })
-            routes.MapGet($"/{ResourceJson.PluralOf(level)}/{{id}}/shared-tags", (HttpContext context, string id) => SharedTags(context, archive, id));
+            routes.MapGet($"/{ResourceLevels.PluralOf(level)}/{{id}}/shared-tags", (HttpContext context, string id) => SharedTags(context, archive, id));
     }
 
     /// <summary>
@@ -87,7 +87,7 @@ internal static class InstanceRoutes
             ["ParentPatient"] = ids.PatientHash,
             ["ParentSeries"] = ids.SeriesHash,
             ["ParentStudy"] = ids.StudyHash,
-            ["Path"] = ResourceJson.PathOf(ResourceLevel.Instance, ids.InstanceHash),
+            ["Path"] = ResourceLevels.PathOf(ResourceLevel.Instance, ids.InstanceHash),
             ["Status"] = result.Status.ToString(),
         });
     }

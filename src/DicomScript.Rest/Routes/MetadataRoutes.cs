@@ -23,7 +23,7 @@ internal static class MetadataRoutes
         var names = new MetadataNames(archive.Configuration.UserMetadata);
         foreach (var level in Enum.GetValues<ResourceLevel>())
         {
-            var prefix = "/" + ResourceJson.PluralOf(level) + "/{id}/metadata";
+            var prefix = "/" + ResourceLevels.PluralOf(level) + "/{id}/metadata";
             routes.MapGet(prefix, (HttpContext context, string id) => List(context, archive, names, level, id));
             routes.MapGet(prefix + "/{name}", (HttpContext context, string id, string name) => Get(context, archive, names, level, id, name));
             routes.MapPut(prefix + "/{name}", (HttpContext context, string id, string name) => PutAsync(context, archive, names, id, name));

@@ -20,7 +20,7 @@ internal static class ResourceRoutes
     {
         foreach (var level in Enum.GetValues<ResourceLevel>())
         {
-            var plural = "/" + ResourceJson.PluralOf(level);
+            var plural = "/" + ResourceLevels.PluralOf(level);
             routes.MapGet(plural, (HttpContext context) => List(context, archive, level));
             // An unknown ID gets a bare 404 here, as from Orthanc (its sub-routes answer an error body).
             routes.MapGet(plural + "/{id}", (HttpContext context, string id) =>
@@ -94,7 +94,7 @@ internal static class ResourceRoutes
             ? new JsonObject
             {
                 ["ID"] = ancestorId,
-                ["Path"] = ResourceJson.PathOf(ancestorLevel, ancestorId),
+                ["Path"] = ResourceLevels.PathOf(ancestorLevel, ancestorId),
                 ["Type"] = ResourceJson.TypeOf(ancestorLevel),
             }
             : null;

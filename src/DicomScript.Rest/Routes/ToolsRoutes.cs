@@ -47,7 +47,7 @@ internal static class ToolsRoutes
         foreach (var (level, tag) in LookupIdentifiers)
         {
             foreach (var id in archive.Index.LookupIdentifier(level, tag, value))
-                found.Add(new JsonObject { ["ID"] = id, ["Path"] = ResourceJson.PathOf(level, id), ["Type"] = ResourceJson.TypeOf(level) });
+                found.Add(new JsonObject { ["ID"] = id, ["Path"] = ResourceLevels.PathOf(level, id), ["Type"] = ResourceJson.TypeOf(level) });
         }
 
         return OrthancResponses.Json(found);

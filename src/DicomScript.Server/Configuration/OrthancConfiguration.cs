@@ -170,6 +170,9 @@ public sealed class OrthancConfiguration
 
     public string DefaultEncoding => String("DefaultEncoding", "Latin1");
 
+    /// <summary>The private creator given to private tags that modifications create.</summary>
+    public string DefaultPrivateCreator => String("DefaultPrivateCreator", "");
+
     public bool StoreMD5ForAttachments => Boolean("StoreMD5ForAttachments", true);
 
     /// <summary>User metadata: name → number (1024..65535).</summary>

@@ -34,7 +34,15 @@ public sealed partial class IngestPipeline
     /// Ingests a complete Part-10 file. Throws <see cref="DicomFormatException"/> for bytes that are not
     /// DICOM and <see cref="MissingIdentifierException"/> for a dataset Orthanc could not file either.
     /// </summary>
-    public async Task<IngestResult> IngestAsync(ReadOnlyMemory<byte> fileBytes, InstanceOrigin origin, CancellationToken cancellationToken)
+    public Task<IngestResult> IngestAsync(ReadOnlyMemory<byte> fileBytes, InstanceOrigin origin, CancellationToken cancellationToken) =>
+        IngestAsync(fileBytes, origin, null, cancellationToken);
+
+    /// <summary>
+    /// Ingests as above, setting <paramref name="levelMetadata"/> on the instance and its parents
+    /// (a modified instance's ModifiedFrom/AnonymizedFrom), whether or not they are new.
+    /// </summary>
+    public async Task<IngestResult> IngestAsync(ReadOnlyMemory<byte> fileBytes, InstanceOrigin origin,
+        IReadOnlyDictionary<ResourceLevel, IReadOnlyDictionary<int, string>>? levelMetadata, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(origin);
         var file = DicomFile.Parse(fileBytes);
@@ -57,6 +65,7 @@ public sealed partial class IngestPipeline
                 {
                     SeriesMetadata = StoreTimeMetadata.OfNewSeries(file.Dataset, origin),
                     ExpectedInstances = StoreTimeMetadata.ExpectedNumberOfInstances(file.Dataset),
+                    LevelMetadata = levelMetadata ?? InstanceToIndex.NoLevelMetadata,
                 },
                 overwrite: _configuration.OverwriteInstances != OverwriteMode.Never, _configuration.StorageLimits);
         }

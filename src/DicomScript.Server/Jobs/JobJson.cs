@@ -24,6 +24,8 @@ internal static class JobJson
 
     public static JsonObject Object(JsonObject json, string key) => json[key] as JsonObject ?? throw Missing(key, "an object");
 
+    public static JsonArray Items(JsonObject json, string key) => json[key] as JsonArray ?? throw Missing(key, "an array");
+
     public static List<string> Strings(JsonObject json, string key)
     {
         if (json[key] is not JsonArray array)

@@ -32,7 +32,7 @@ public abstract class SetOfInstancesJob : Job
         _instances = JobJson.Strings(saved, "Instances");
         _parentResources = new SortedSet<string>(JobJson.Strings(saved, "ParentResources"), StringComparer.Ordinal);
         _failed.UnionWith(JobJson.Strings(saved, "FailedInstances"));
-        if (_position < 0 || _position > Math.Max(1, _instances.Count))
+        if (_position < 0 || _position > _instances.Count + 1)
             throw new FormatException($"position {_position} of a job with {_instances.Count} instances");
     }
 
@@ -42,16 +42,32 @@ public abstract class SetOfInstancesJob : Job
 
     public IReadOnlyList<string> Instances => _instances;
 
-    public override float Progress => _instances.Count == 0 ? 1 : (float)_position / _instances.Count;
+    public override float Progress => StepCount == 0 ? 1 : (float)_position / StepCount;
+
+    /// <summary>One step per instance, and one more when the job ends with a trailing step.</summary>
+    private int StepCount => _instances.Count + (HasTrailingStep ? 1 : 0);
+
+    /// <summary>Whether <see cref="TrailingStepAsync"/> runs once every instance is handled.</summary>
+    protected virtual bool HasTrailingStep => false;
+
+    /// <summary>The last step, after every instance (e.g. deleting the originals of modified instances).</summary>
+    protected virtual Task TrailingStepAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Handles one instance: false when it could not be (e.g. deleted meanwhile); a <see cref="JobException"/> for a failure with a reason.</summary>
     protected abstract Task<bool> HandleInstanceAsync(string instanceId, CancellationToken cancellationToken);
 
     public override async Task<JobStepResult> StepAsync(string jobId, CancellationToken cancellationToken)
     {
-        if (_instances.Count == 0)
+        if (StepCount == 0)
         {
             _position = 1;
+            return JobStepResult.Success;
+        }
+
+        if (_position == _instances.Count)
+        {
+            await TrailingStepAsync(cancellationToken).ConfigureAwait(false);
+            _position++;
             return JobStepResult.Success;
         }
 
@@ -73,7 +89,7 @@ public abstract class SetOfInstancesJob : Job
         }
 
         _position++;
-        return _position == _instances.Count ? JobStepResult.Success : JobStepResult.Continue;
+        return _position == StepCount ? JobStepResult.Success : JobStepResult.Continue;
     }
 
     public override void Reset()

@@ -8,3 +8,19 @@ public enum ResourceLevel
     Series,
     Instance,
 }
+
+/// <summary>How Orthanc's REST API names the levels.</summary>
+public static class ResourceLevels
+{
+    /// <summary>The URL segment of a level: <c>patients</c>, <c>studies</c>, <c>series</c>, <c>instances</c>.</summary>
+    public static string PluralOf(ResourceLevel level) => level switch
+    {
+        ResourceLevel.Patient => "patients",
+        ResourceLevel.Study => "studies",
+        ResourceLevel.Series => "series",
+        _ => "instances",
+    };
+
+    /// <summary>The REST path of a resource, e.g. <c>/studies/{id}</c>.</summary>
+    public static string PathOf(ResourceLevel level, string id) => $"/{PluralOf(level)}/{id}";
+}

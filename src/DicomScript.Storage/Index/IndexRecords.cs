@@ -17,6 +17,12 @@ public sealed record InstanceToIndex(
     /// <summary>Metadata given to the series when this instance creates it (Orthanc: ExpectedNumberOfInstances, RemoteAET).</summary>
     public IReadOnlyDictionary<int, string> SeriesMetadata { get; init; } = new Dictionary<int, string>();
 
+    /// <summary>Metadata set on the instance and its parents at every store, new or not (Orthanc: ModifiedFrom, AnonymizedFrom).</summary>
+    public IReadOnlyDictionary<ResourceLevel, IReadOnlyDictionary<int, string>> LevelMetadata { get; init; } = NoLevelMetadata;
+
+    public static IReadOnlyDictionary<ResourceLevel, IReadOnlyDictionary<int, string>> NoLevelMetadata { get; } =
+        new Dictionary<ResourceLevel, IReadOnlyDictionary<int, string>>();
+
     /// <summary>The identifiers and main tags of every level, read from the dataset as Orthanc reads them.</summary>
     public static InstanceToIndex Create(DicomDataset dataset, StoredFile dicom, IReadOnlyDictionary<int, string> metadata) =>
         new(OrthancIdentifiers.FromDataset(dataset),

@@ -53,6 +53,19 @@ public sealed partial class SqliteIndex
                     SetMetadata(series, type, value, transaction);
             }
 
+            foreach (var (level, metadata) in instance.LevelMetadata)
+            {
+                var resource = level switch
+                {
+                    ResourceLevel.Patient => patient,
+                    ResourceLevel.Study => study,
+                    ResourceLevel.Series => series,
+                    _ => instanceId,
+                };
+                foreach (var (type, value) in metadata)
+                    SetMetadata(resource, type, value, transaction);
+            }
+
             foreach (var parent in new[] { patient, study, series })
                 SetMetadata(parent, (int)MetadataType.LastUpdate, now, transaction);
 

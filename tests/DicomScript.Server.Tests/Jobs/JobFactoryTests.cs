@@ -1,7 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using DicomScript.Dicom.Data;
 using DicomScript.Server.Configuration;
+using DicomScript.Server.Ingest;
 using DicomScript.Server.Jobs;
+using DicomScript.Server.Modification;
+using DicomScript.Storage.Identifiers;
 using Microsoft.Extensions.Logging.Abstractions;
 using NUnit.Framework;
 
@@ -48,6 +52,16 @@ public class JobFactoryTests
             .SetName("OrthancPeerStore_Plain");
         yield return new TestCaseData((Func<DicomScriptServer, Job>)(a => new OrthancPeerStoreJob(a, a.Configuration.OrthancPeers[1], compress: true, ["i1", "i2", "i3"], ["p"], true, "REST API")))
             .SetName("OrthancPeerStore_Secured");
+        yield return new TestCaseData((Func<DicomScriptServer, Job>)(a => new ResourceModificationJob(a,
+                ModificationRequest.ParseAnonymize(JsonNode.Parse("""{"Keep": ["ReferencedImageSequence[0].ReferencedSOPInstanceUID"], "Replace": {"OtherPatientIDsSequence": [{"PatientID": "x"}]}}"""),
+                    "ACME", () => "Anonymized1"),
+                isAnonymization: true, ResourceLevel.Study, ["i1", "i2"], InstanceOrigin.Rest("127.0.0.1", "alice"), keepSource: false, permissive: true, "REST API")
+            { Transcode = DicomTransferSyntax.ExplicitVRBigEndian }))
+            .SetName("ResourceModification_Anonymize");
+        yield return new TestCaseData((Func<DicomScriptServer, Job>)(a => new ResourceModificationJob(a,
+                ModificationRequest.ParseModify(JsonNode.Parse("""{"Replace": {"InstitutionName": "x"}, "Remove": ["0009,1001"]}"""), ""),
+                isAnonymization: false, outputLevel: null, ["i1"], InstanceOrigin.Lua, keepSource: true, permissive: false, "REST API")))
+            .SetName("ResourceModification_Bulk");
     }
 
     [TestCaseSource(nameof(Jobs))]

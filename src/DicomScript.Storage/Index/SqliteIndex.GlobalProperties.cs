@@ -1,0 +1,30 @@
+using System.Globalization;
+using Dapper;
+
+namespace DicomScript.Storage.Index;
+
+/// <summary>Orthanc's numbers for the global properties we keep (1 is the schema version).</summary>
+public enum GlobalProperty
+{
+    /// <summary>The counter behind the "AnonymizedN" patient names.</summary>
+    AnonymizationSequence = 3,
+}
+
+// Global properties: counters and settings of the whole archive, in the GlobalProperties table.
+public sealed partial class SqliteIndex
+{
+    /// <summary>Adds one to a counter (absent counts as 0) and returns the new value, in one transaction.</summary>
+    public long IncrementGlobalSequence(GlobalProperty property)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            var current = _connection.ExecuteScalar<string?>("SELECT value FROM GlobalProperties WHERE property = @property", new { property = (int)property }, transaction);
+            var next = (current is null ? 0 : long.Parse(current, CultureInfo.InvariantCulture)) + 1;
+            _connection.Execute("INSERT INTO GlobalProperties(property, value) VALUES (@property, @value) ON CONFLICT(property) DO UPDATE SET value = excluded.value",
+                new { property = (int)property, value = next.ToString(CultureInfo.InvariantCulture) }, transaction);
+            transaction.Commit();
+            return next;
+        }
+    }
+}
