@@ -34,10 +34,13 @@ internal static class OrthancResponses
         return Json(expanded);
     }
 
-    /// <summary>Orthanc's error body: <c>{HttpError, HttpStatus, Message, Method, OrthancError, OrthancStatus, Uri}</c>.</summary>
-    public static IResult Error(HttpContext context, OrthancError error, string? details = null)
+    /// <summary>
+    /// Orthanc's error body: <c>{HttpError, HttpStatus, Message, Method, OrthancError, OrthancStatus, Uri}</c>,
+    /// with the code's usual HTTP status unless <paramref name="httpStatus"/> says otherwise.
+    /// </summary>
+    public static IResult Error(HttpContext context, OrthancError error, string? details = null, int? httpStatus = null)
     {
-        var status = OrthancErrors.HttpStatus(error);
+        var status = httpStatus ?? OrthancErrors.HttpStatus(error);
         var reason = ReasonPhrases.GetReasonPhrase(status);
         var text = OrthancErrors.Describe(error);
         var body = new JsonObject

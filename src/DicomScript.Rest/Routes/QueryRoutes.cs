@@ -64,9 +64,11 @@ internal static class QueryRoutes
 
     private static IResult WithAnswer(HttpContext context, DicomScriptServer archive, string id, string index, Func<ModalityQuery, DicomDataset, IResult> answer) =>
         WithQuery(context, archive, id, query =>
-            int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < query.Answers.Count
-                ? answer(query, query.Answers[i])
-                : OrthancResponses.Error(context, OrthancError.ParameterOutOfRange));
+            AnswerIndex(query, index) is { } i ? answer(query, query.Answers[i]) : OrthancResponses.Error(context, OrthancError.ParameterOutOfRange));
+
+    /// <summary>The answer an index in a URL names, or null when there is none (Orthanc: parameter out of range).</summary>
+    internal static int? AnswerIndex(ModalityQuery query, string index) =>
+        int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < query.Answers.Count ? i : null;
 
     private static IResult Answers(HttpContext context, ModalityQuery query)
     {

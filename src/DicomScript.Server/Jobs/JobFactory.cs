@@ -10,6 +10,7 @@ internal static class JobFactory
         DicomModalityStoreJob.JobType => new DicomModalityStoreJob(archive, saved),
         OrthancPeerStoreJob.JobType => new OrthancPeerStoreJob(archive, saved),
         ResourceModificationJob.JobType => new ResourceModificationJob(archive, saved),
+        DicomMoveScuJob.JobType => new DicomMoveScuJob(archive, saved),
         var other => throw new FormatException($"saved job of unknown type \"{other}\""),
     };
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.Json;
 using DicomScript.Server.Configuration;
 using DicomScript.Server.Ingest;
 using DicomScript.Server.Jobs;
@@ -62,6 +64,11 @@ public class JobFactoryTests
                 ModificationRequest.ParseModify(JsonNode.Parse("""{"Replace": {"InstitutionName": "x"}, "Remove": ["0009,1001"]}"""), ""),
                 isAnonymization: false, outputLevel: null, ["i1"], InstanceOrigin.Lua, keepSource: true, permissive: false, "REST API")))
             .SetName("ResourceModification_Bulk");
+        yield return new TestCaseData((Func<DicomScriptServer, Job>)(a => new DicomMoveScuJob(a, a.Configuration.DicomModalities[0], "ME", "SINK", 12,
+                [new DicomDataset().AddString(DicomTags.QueryRetrieveLevel, DicomVR.CS, "SERIES").AddString(DicomTags.StudyInstanceUID, DicomVR.UI, "1.2")
+                    .AddString(DicomTags.SeriesInstanceUID, DicomVR.UI, "1.2.3").AddString(DicomTags.Modality, DicomVR.CS, "CT")],
+                OrthancTagFormat.Simplified, permissive: true, "REST API")))
+            .SetName("DicomMoveScu");
     }
 
     [TestCaseSource(nameof(Jobs))]
