@@ -107,15 +107,6 @@ internal static class ResourceJson
 
     // Orthanc's JSON objects list their keys in order; clients diffing answers see the same text.
     /// <summary>A level in any of Orthanc's spellings (Study, studies, IMAGE...), case aside; null when none.</summary>
-    public static ResourceLevel? LevelNamed(string name) => name.ToUpperInvariant() switch
-    {
-        "PATIENT" or "PATIENTS" => ResourceLevel.Patient,
-        "STUDY" or "STUDIES" => ResourceLevel.Study,
-        "SERIES" => ResourceLevel.Series,
-        "INSTANCE" or "INSTANCES" or "IMAGE" or "IMAGES" => ResourceLevel.Instance,
-        _ => null,
-    };
-
 
     public static JsonObject Sorted(JsonObject json)
     {

@@ -63,6 +63,7 @@ public sealed partial class RestServer : IAsyncDisposable
         PeerRoutes.Map(app, archive);
         QueryRoutes.Map(app, archive);
         RetrieveRoutes.Map(app, archive);
+        QueryChildrenRoutes.Map(app, archive);
         InstanceRoutes.Map(app, archive);
         ModifyRoutes.Map(app, archive);
         app.MapFallback((HttpContext context) => OrthancResponses.Error(context, OrthancError.UnknownResource));

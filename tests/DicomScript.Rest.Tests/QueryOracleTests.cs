@@ -144,6 +144,8 @@ public class QueryOracleTests
     [TestCase("qr", """{"Level": "Study", "LocalAet": 12}""")]
     [TestCase("qr", """{"Level": "Study", "Timeout": -1}""")]
     [TestCase("qr", """{"Level": "Galaxy"}""")]
+    [TestCase("qr", """{"Level": "Study", "Query": {"Nope": ""}}""")]
+    [TestCase("qr", """{"Level": "Study", "Query": {"PatientID": 5}}""")]
     [TestCase("nope", """{"Level": "Study"}""")]
     [TestCase("dead", """{"Level": "Study"}""")]
     public async Task Query_BadRequests_SameErrorsAsOrthanc(string modality, string body)

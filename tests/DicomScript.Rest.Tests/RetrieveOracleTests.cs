@@ -192,4 +192,42 @@ public class RetrieveOracleTests
         var (ours, theirs) = Clients();
         await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => Post($"modalities/{modality}/move", body));
     }
+
+    [TestCase("Patient", "0", "query-studies", """{"Query": {"StudyDescription": "", "ModalitiesInStudy": ""}}""")]
+    [TestCase("Patient", "0", "query-series", """{"Query": {"Modality": ""}, "Timeout": 10}""")]
+    [TestCase("Study", "1", "query-instances", """{"Query": {"InstanceNumber": ""}}""")]
+    [TestCase("Study", "0", "query-studies", "{}")]
+    [TestCase("Study", "9", "query-series", "{}")]
+    [TestCase("Study", "x", "query-series", "{}")]
+    [TestCase("Study", "0", "query-series", "not json")]
+    [TestCase("Study", "0", "query-series", """{"Query": {"Nope": ""}}""")]
+    [TestCase("Study", "0", "query-series", """{"Timeout": "soon"}""")]
+    public async Task QueryBelowAnAnswer_SameAnswersAsOrthanc(string level, string index, string route, string body)
+    {
+        var (ours, theirs) = Clients();
+        var query = "{\"Level\": \"" + level + "\", \"Query\": {\"PatientID\": \"\"}}";
+        var (ourQuery, theirQuery) = (await QueryAsync(ours, query), await QueryAsync(theirs, query));
+        using var ourResponse = await ours.SendAsync(Post($"queries/{ourQuery}/answers/{index}/{route}", body));
+        using var theirResponse = await theirs.SendAsync(Post($"queries/{theirQuery}/answers/{index}/{route}", body));
+        var (ourText, theirText) = (await ourResponse.Content.ReadAsStringAsync(), await theirResponse.Content.ReadAsStringAsync());
+        Assert.That(ourResponse.StatusCode, Is.EqualTo(theirResponse.StatusCode), ourText + theirText);
+        if (theirResponse.StatusCode != HttpStatusCode.OK)
+        {
+            Assert.That(JsonDiff.Differences(JsonNode.Parse(ourText), JsonNode.Parse(theirText), path => path == "/Uri")
+                .Where(d => !d.StartsWith("/Details: not in theirs", StringComparison.Ordinal)), Is.Empty);
+            return;
+        }
+
+        var (ourChild, theirChild) = (JsonNode.Parse(ourText)!["ID"]!.GetValue<string>(), JsonNode.Parse(theirText)!["ID"]!.GetValue<string>());
+        foreach (var path in new[] { "/answers?expand", "/query", "/level", "/modality" })
+        {
+            using var ourAnswer = await ours.GetAsync($"queries/{ourChild}{path}");
+            using var theirAnswer = await theirs.GetAsync($"queries/{theirChild}{path}");
+            var (ours2, theirs2) = (await ourAnswer.Content.ReadAsStringAsync(), await theirAnswer.Content.ReadAsStringAsync());
+            if (path is "/level" or "/modality")
+                Assert.That(ours2, Is.EqualTo(theirs2), path);
+            else
+                Assert.That(JsonDiff.Differences(JsonNode.Parse(ours2), JsonNode.Parse(theirs2)), Is.Empty, path);
+        }
+    }
 }

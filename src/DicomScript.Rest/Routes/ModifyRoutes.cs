@@ -170,15 +170,8 @@ internal static class ModifyRoutes
     {
         if (!options.ContainsKey("Level"))
             return DetectLevel(modification);
-        var text = options["Level"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>().ToUpperInvariant() : null;
-        return text switch
-        {
-            "PATIENT" or "PATIENTS" => ResourceLevel.Patient,
-            "STUDY" or "STUDIES" => ResourceLevel.Study,
-            "SERIES" => ResourceLevel.Series,
-            "INSTANCE" or "INSTANCES" or "IMAGE" or "IMAGES" => ResourceLevel.Instance,
-            _ => throw new RestRequestException(OrthancError.ParameterOutOfRange, ""),
-        };
+        var text = options["Level"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
+        return ResourceLevels.Parse(text) ?? throw new RestRequestException(OrthancError.ParameterOutOfRange, "");
     }
 
     private static DicomTransferSyntax? TranscodeOption(JsonObject options, Func<string, RestRequestException> unknown)

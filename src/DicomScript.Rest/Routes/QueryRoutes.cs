@@ -67,8 +67,19 @@ internal static class QueryRoutes
             AnswerIndex(query, index) is { } i ? answer(query, query.Answers[i]) : OrthancResponses.Error(context, OrthancError.ParameterOutOfRange));
 
     /// <summary>The answer an index in a URL names, or null when there is none (Orthanc: parameter out of range).</summary>
-    internal static int? AnswerIndex(ModalityQuery query, string index) =>
+    private static int? AnswerIndex(ModalityQuery query, string index) =>
         int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < query.Answers.Count ? i : null;
+
+    /// <summary>
+    /// The answer an index names, for the routes that act on it (retrieve, query-*): not a number is
+    /// a bad parameter type (Orthanc's failed lexical_cast), past the end out of range.
+    /// </summary>
+    internal static DicomDataset RequireAnswer(ModalityQuery query, string index)
+    {
+        if (!uint.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            throw new RestRequestException(OrthancError.BadParameterType, "Syntax error in some user-supplied data");
+        return AnswerIndex(query, index) is { } i ? query.Answers[i] : throw new RestRequestException(OrthancError.ParameterOutOfRange, "");
+    }
 
     private static IResult Answers(HttpContext context, ModalityQuery query)
     {
@@ -111,6 +122,21 @@ internal static class QueryRoutes
         }
     }
 
+    // The query's keys: tag names or numbers to strings (anything else refused as Orthanc's ReadMapOfTags does).
+    internal static List<(DicomTag Tag, string Value)> Keys(JsonObject? query)
+    {
+        var keys = new List<(DicomTag, string)>();
+        foreach (var (key, value) in query ?? [])
+        {
+            if ((!DicomTag.TryParse(key, out var tag) && !DicomDictionary.TryFindTag(key, out tag))
+                || value is not JsonValue text || text.GetValueKind() != JsonValueKind.String)
+                throw new RestRequestException(OrthancError.BadFileFormat, "Associative array of DICOM tags to strings expected in field: Query");
+            keys.Add((tag, text.GetValue<string>()));
+        }
+
+        return keys;
+    }
+
     // The checks in Orthanc's order, with its messages.
     private static ModalityQuery Parse(JsonObject? request, DicomScriptServer archive, string name)
     {
@@ -126,17 +152,8 @@ internal static class QueryRoutes
         if (request.ContainsKey("LocalAet") && request["LocalAet"]?.GetValueKind() != JsonValueKind.String)
             throw Bad("The field LocalAet must contain a string");
         var modality = ModalityRoutes.Require(archive, name);
-        var level = ResourceJson.LevelNamed(levelValue.GetValue<string>()) ?? throw new RestRequestException(OrthancError.ParameterOutOfRange, "");
-        var keys = new List<(DicomTag, string)>();
-        foreach (var (key, value) in request["Query"] as JsonObject ?? [])
-        {
-            if (!DicomTag.TryParse(key, out var tag) && !DicomDictionary.TryFindTag(key, out tag))
-                throw new RestRequestException(OrthancError.UnknownDicomTag, $"Unknown DICOM tag: \"{key}\"");
-            if (value is not JsonValue text || text.GetValueKind() != JsonValueKind.String)
-                throw Bad($"The value of tag \"{key}\" must be a string");
-            keys.Add((tag, text.GetValue<string>()));
-        }
-
+        var level = ResourceLevels.Parse(levelValue.GetValue<string>()) ?? throw new RestRequestException(OrthancError.ParameterOutOfRange, "");
+        var keys = Keys(request["Query"] as JsonObject);
         var normalize = request["Normalize"]?.GetValue<bool>() ?? true;
         var localAet = request["LocalAet"]?.GetValue<string>() ?? archive.Configuration.DicomAet;
         return new ModalityQuery(modality, level, keys, normalize, localAet, JobRequests.UnsignedInteger(request, "Timeout"));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Data;
@@ -7,6 +6,7 @@ using DicomScript.Server;
 using DicomScript.Server.Jobs;
 using DicomScript.Server.Modification;
 using DicomScript.Server.Remote;
+using DicomScript.Storage.Identifiers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -46,12 +46,7 @@ internal static class RetrieveRoutes
             var query = archive.Queries.Get(id) ?? throw new RestRequestException(OrthancError.UnknownResource, "");
             IEnumerable<DicomDataset> answers = query.Answers;
             if (index is not null)
-            {
-                // As boost::lexical_cast fails in Orthanc: not a number at all is a bad parameter type.
-                if (!uint.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-                    throw new RestRequestException(OrthancError.BadParameterType, "Syntax error in some user-supplied data");
-                answers = QueryRoutes.AnswerIndex(query, index) is { } i ? [query.Answers[i]] : throw new RestRequestException(OrthancError.ParameterOutOfRange, "");
-            }
+                answers = [QueryRoutes.RequireAnswer(query, index)];
 
             // JSON that is not an object: Orthanc fails with an internal error; we say what is wrong.
             if (body is not null && body is not JsonObject)
@@ -92,7 +87,7 @@ internal static class RetrieveRoutes
             var request = TryParse(await RequestBody.ReadTextAsync(context).ConfigureAwait(false)) as JsonObject;
             if (request?["Resources"] is not JsonArray resources || request["Level"] is not JsonValue level || level.GetValueKind() != JsonValueKind.String)
                 throw new RestRequestException(OrthancError.BadFileFormat, "Must provide a JSON body containing fields Resources and Level");
-            var moveLevel = DicomMoveScuJob.LevelOf(level.GetValue<string>()) ?? throw new RestRequestException(OrthancError.ParameterOutOfRange, "");
+            var moveLevel = ResourceLevels.Parse(level.GetValue<string>()) ?? throw new RestRequestException(OrthancError.ParameterOutOfRange, "");
             var localAet = JobRequests.LenientString(request, "LocalAet", archive.Configuration.DicomAet);
             var targetAet = JobRequests.LenientString(request, "TargetAet", archive.Configuration.DicomAet);
             var modality = ModalityRoutes.Require(archive, name);

@@ -99,7 +99,7 @@ internal static class ToolsFind
     {
         var constraints = request["Query"]!.AsObject().Select(p => (p.Key, p.Value!.GetValue<string>())).ToList();
         var requested = request["RequestedTags"] is JsonArray array ? array.Select(t => t!.GetValue<string>()).ToList() : [];
-        return new FindQuery(ResourceJson.LevelNamed(request["Level"]!.GetValue<string>()), constraints, IsTrue(request["CaseSensitive"]), IsTrue(request["Expand"]),
+        return new FindQuery(ResourceLevels.Parse(request["Level"]!.GetValue<string>()), constraints, IsTrue(request["CaseSensitive"]), IsTrue(request["Expand"]),
             IntegerOf(request["Since"]) ?? 0, IntegerOf(request["Limit"]) ?? 0, requested, FormatOf(request));
     }
 

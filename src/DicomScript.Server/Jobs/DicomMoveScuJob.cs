@@ -92,7 +92,7 @@ public sealed class DicomMoveScuJob : Job
         var answer = _answers[_position];
         try
         {
-            var level = LevelOf(answer.GetString(DicomTags.QueryRetrieveLevel))
+            var level = ResourceLevels.Parse(answer.GetString(DicomTags.QueryRetrieveLevel)?.Trim() ?? "")
                 ?? throw new JobException(OrthancError.InternalError, "An answer has no QueryRetrieveLevel");
             var identifier = RemoteMove.Identifier(level, answer) ?? throw new JobException(OrthancError.BadRequest, "");
             await RemoteMove.MoveAsync(_archive, Remote, LocalAet, Timeout, TargetAet, identifier, cancellationToken).ConfigureAwait(false);
@@ -106,16 +106,6 @@ public sealed class DicomMoveScuJob : Job
         _position++;
         return _position == _answers.Count ? JobStepResult.Success : JobStepResult.Continue;
     }
-
-    /// <summary>The level a QueryRetrieveLevel value names, as Orthanc reads it (any case, plurals, IMAGE).</summary>
-    public static ResourceLevel? LevelOf(string? text) => text?.Trim().ToUpperInvariant() switch
-    {
-        "PATIENT" or "PATIENTS" => ResourceLevel.Patient,
-        "STUDY" or "STUDIES" => ResourceLevel.Study,
-        "SERIES" => ResourceLevel.Series,
-        "INSTANCE" or "INSTANCES" or "IMAGE" or "IMAGES" => ResourceLevel.Instance,
-        _ => null,
-    };
 
     public override void Reset() => _position = 0;
 

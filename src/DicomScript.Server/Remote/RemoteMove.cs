@@ -17,19 +17,21 @@ namespace DicomScript.Server.Remote;
 /// </summary>
 public static class RemoteMove
 {
+    /// <summary>The keys that name a resource at a level in a C-MOVE (and in Orthanc's queries below an answer).</summary>
+    public static DicomTag[] KeysAt(ResourceLevel level) => level switch
+    {
+        ResourceLevel.Patient => [DicomTags.PatientID],
+        ResourceLevel.Study => [DicomTags.StudyInstanceUID],
+        ResourceLevel.Series => [DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID],
+        _ => [DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.SOPInstanceUID],
+    };
+
     /// <summary>The keys a C-MOVE at a level sends, taken from an answer or a request; null when one is missing (Orthanc: bad request).</summary>
     public static DicomDataset? Identifier(ResourceLevel level, DicomDataset keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        DicomTag[] tags = level switch
-        {
-            ResourceLevel.Patient => [DicomTags.PatientID],
-            ResourceLevel.Study => [DicomTags.StudyInstanceUID],
-            ResourceLevel.Series => [DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID],
-            _ => [DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.SOPInstanceUID],
-        };
         var identifier = new DicomDataset();
-        foreach (var tag in tags)
+        foreach (var tag in KeysAt(level))
         {
             if (keys.Get(tag) is not { } item)
                 return null;

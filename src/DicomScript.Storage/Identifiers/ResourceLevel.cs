@@ -21,6 +21,20 @@ public static class ResourceLevels
         _ => "instances",
     };
 
+    /// <summary>A level named as Orthanc reads names (any case, plurals, IMAGE for instances), or null.</summary>
+    public static ResourceLevel? Parse(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.ToUpperInvariant() switch
+        {
+            "PATIENT" or "PATIENTS" => ResourceLevel.Patient,
+            "STUDY" or "STUDIES" => ResourceLevel.Study,
+            "SERIES" => ResourceLevel.Series,
+            "INSTANCE" or "INSTANCES" or "IMAGE" or "IMAGES" => ResourceLevel.Instance,
+            _ => null,
+        };
+    }
+
     /// <summary>The REST path of a resource, e.g. <c>/studies/{id}</c>.</summary>
     public static string PathOf(ResourceLevel level, string id) => $"/{PluralOf(level)}/{id}";
 }
