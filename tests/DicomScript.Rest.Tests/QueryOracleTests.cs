@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Tests.Support;
@@ -23,7 +22,7 @@ public class QueryOracleTests
     ];
 
     private DirectoryInfo? _folder;
-    private PeerProcess? _dcmqrscp;
+    private QueryRetrieveScp? _dcmqrscp;
     private OrthancServer? _orthanc;
     private RestArchive? _ours;
 
@@ -33,25 +32,8 @@ public class QueryOracleTests
         if (ExternalTools.Find("/usr/sbin/Orthanc") is null || ExternalTools.Find("dcmqrscp") is null || !Directory.Exists(PydicomCorpus.TestFiles))
             return;
         _folder = Directory.CreateTempSubdirectory("query-oracle-");
-        var storage = Directory.CreateDirectory(Path.Combine(_folder.FullName, "db"));
-        var port = ExternalTools.FreeLoopbackPort();
-        var config = Path.Combine(_folder.FullName, "dcmqrscp.cfg");
-        await File.WriteAllTextAsync(config, $"""
-            NetworkTCPPort  = {port}
-            MaxPDUSize      = 16384
-            MaxAssociations = 16
-            HostTable BEGIN
-            HostTable END
-            VendorTable BEGIN
-            VendorTable END
-            AETable BEGIN
-            QRSCP {storage.FullName} RW (100, 1024mb) ANY
-            AETable END
-            """);
-        _dcmqrscp = PeerProcess.Start("dcmqrscp", "dcmtk", ["-c", config], port);
-        var stored = ExternalTools.Run(ExternalTools.Require("storescu", "dcmtk"),
-            ["-aec", "QRSCP", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), .. Files.Select(PydicomCorpus.FullPath)]);
-        Assert.That(stored.ExitCode, Is.Zero, stored.Error);
+        _dcmqrscp = await QueryRetrieveScp.StartAsync(_folder, Files, []);
+        var port = _dcmqrscp.Port;
         var settings = new JsonObject
         {
             ["DicomModalities"] = new JsonObject

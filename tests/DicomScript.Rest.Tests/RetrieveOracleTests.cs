@@ -26,7 +26,7 @@ public class RetrieveOracleTests
     ];
 
     private DirectoryInfo? _folder;
-    private PeerProcess? _dcmqrscp;
+    private QueryRetrieveScp? _dcmqrscp;
     private PeerProcess? _sink;
     private OrthancServer? _orthanc;
     private RestArchive? _ours;
@@ -37,31 +37,11 @@ public class RetrieveOracleTests
         if (ExternalTools.Find("/usr/sbin/Orthanc") is null || ExternalTools.Find("dcmqrscp") is null || !Directory.Exists(PydicomCorpus.TestFiles))
             return;
         _folder = Directory.CreateTempSubdirectory("retrieve-oracle-");
-        var storage = Directory.CreateDirectory(Path.Combine(_folder.FullName, "db"));
         var received = Directory.CreateDirectory(Path.Combine(_folder.FullName, "sink"));
-        var (qrPort, sinkPort, ourPort, theirPort) =
-            (ExternalTools.FreeLoopbackPort(), ExternalTools.FreeLoopbackPort(), ExternalTools.FreeLoopbackPort(), ExternalTools.FreeLoopbackPort());
-        var config = Path.Combine(_folder.FullName, "dcmqrscp.cfg");
-        await File.WriteAllTextAsync(config, $"""
-            NetworkTCPPort  = {qrPort}
-            MaxPDUSize      = 16384
-            MaxAssociations = 16
-            HostTable BEGIN
-            sink = (SINK, 127.0.0.1, {sinkPort})
-            ours = (OURS, 127.0.0.1, {ourPort})
-            theirs = (THEIRS, 127.0.0.1, {theirPort})
-            HostTable END
-            VendorTable BEGIN
-            VendorTable END
-            AETable BEGIN
-            QRSCP {storage.FullName} RW (100, 1024mb) ANY
-            AETable END
-            """);
-        _dcmqrscp = PeerProcess.Start("dcmqrscp", "dcmtk", ["-c", config], qrPort);
+        var (sinkPort, ourPort, theirPort) = (ExternalTools.FreeLoopbackPort(), ExternalTools.FreeLoopbackPort(), ExternalTools.FreeLoopbackPort());
+        _dcmqrscp = await QueryRetrieveScp.StartAsync(_folder, Files, [("sink", "SINK", sinkPort), ("ours", "OURS", ourPort), ("theirs", "THEIRS", theirPort)]);
+        var qrPort = _dcmqrscp.Port;
         _sink = PeerProcess.Start("storescp", "dcmtk", ["-aet", "SINK", "-od", received.FullName, sinkPort.ToString(CultureInfo.InvariantCulture)], sinkPort);
-        var stored = ExternalTools.Run(ExternalTools.Require("storescu", "dcmtk"),
-            ["-aec", "QRSCP", "127.0.0.1", qrPort.ToString(CultureInfo.InvariantCulture), .. Files.Select(PydicomCorpus.FullPath)]);
-        Assert.That(stored.ExitCode, Is.Zero, stored.Error);
         JsonObject Settings(string aet, int port) => new()
         {
             ["DicomServerEnabled"] = true,

@@ -46,17 +46,11 @@ internal static class QueryChildrenRoutes
             }
 
             var query = new ModalityQuery(parent.Modality, level, keys, parent.Normalize, archive.Configuration.DicomAet, timeout);
-            await query.RunAsync(archive, context.RequestAborted).ConfigureAwait(false);
-            var queryId = archive.Queries.Add(query);
-            return OrthancResponses.Json(new JsonObject { ["ID"] = queryId, ["Path"] = $"/queries/{queryId}" });
+            return await QueryRoutes.RunAsync(context, archive, query).ConfigureAwait(false);
         }
         catch (RestRequestException ex)
         {
             return ex.Answer(context);
-        }
-        catch (IOException ex)
-        {
-            return OrthancResponses.Error(context, OrthancError.NetworkProtocol, ex.Message);
         }
     }
 }

@@ -107,19 +107,28 @@ internal static class QueryRoutes
         var request = await RequestBody.ReadObjectAsync(context).ConfigureAwait(false);
         try
         {
-            var query = Parse(request, archive, name);
-            await query.RunAsync(archive, context.RequestAborted).ConfigureAwait(false);
-            var id = archive.Queries.Add(query);
-            return OrthancResponses.Json(new JsonObject { ["ID"] = id, ["Path"] = $"/queries/{id}" });
+            return await RunAsync(context, archive, Parse(request, archive, name)).ConfigureAwait(false);
         }
         catch (RestRequestException ex)
         {
             return ex.Answer(context);
         }
+    }
+
+    /// <summary>Runs a C-FIND, keeps its answers in /queries and answers <c>{ID, Path}</c> (a network failure: error 9 and why).</summary>
+    internal static async Task<IResult> RunAsync(HttpContext context, DicomScriptServer archive, ModalityQuery query)
+    {
+        try
+        {
+            await query.RunAsync(archive, context.RequestAborted).ConfigureAwait(false);
+        }
         catch (IOException ex)
         {
             return OrthancResponses.Error(context, OrthancError.NetworkProtocol, ex.Message);
         }
+
+        var id = archive.Queries.Add(query);
+        return OrthancResponses.Json(new JsonObject { ["ID"] = id, ["Path"] = $"/queries/{id}" });
     }
 
     // The query's keys: tag names or numbers to strings (anything else refused as Orthanc's ReadMapOfTags does).

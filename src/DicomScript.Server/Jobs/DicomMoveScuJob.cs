@@ -57,8 +57,11 @@ public sealed class DicomMoveScuJob : Job
         foreach (var answer in JobJson.Items(saved, "Query"))
         {
             var keys = new DicomDataset();
-            foreach (var (tag, value) in answer!.AsObject())
-                keys.AddText(DicomPath.ParseTag(tag), DicomDictionary.Find(DicomPath.ParseTag(tag))?.DefaultVR ?? DicomVR.LO, value!.GetValue<string>());
+            foreach (var (name, value) in answer!.AsObject())
+            {
+                var tag = DicomPath.ParseTag(name);
+                keys.AddText(tag, DicomDictionary.Find(tag)?.DefaultVR ?? DicomVR.LO, value!.GetValue<string>());
+            }
             _answers.Add(keys);
         }
     }

@@ -116,12 +116,8 @@ public sealed partial class DicomModification
         ArgumentNullException.ThrowIfNull(path);
         if (path.Prefix.Count == 0)
         {
-            var tag = path.FinalTag;
-            _removals.Add(tag);
-            _clearings.Remove(tag);
-            _uids.Remove(tag);
-            _replacements.Remove(tag);
-            _privateTagsToKeep.Remove(tag);
+            Forget(path.FinalTag);
+            _removals.Add(path.FinalTag);
         }
         else
         {
@@ -137,12 +133,8 @@ public sealed partial class DicomModification
         ArgumentNullException.ThrowIfNull(path);
         if (path.Prefix.Count == 0)
         {
-            var tag = path.FinalTag;
-            _clearings.Remove(tag);
-            _removals.Remove(tag);
-            _uids.Remove(tag);
-            _privateTagsToKeep.Remove(tag);
-            _replacements[tag] = value?.DeepClone();
+            Forget(path.FinalTag);
+            _replacements[path.FinalTag] = value?.DeepClone();
         }
         else
         {
@@ -161,12 +153,19 @@ public sealed partial class DicomModification
 
     private bool IsManuallyModified(DicomTag tag) => IsCleared(tag) || IsRemoved(tag) || IsReplaced(tag);
 
-    private void Keep(DicomTag tag)
+    // The last operation named for a top-level tag is the one that applies.
+    private void Forget(DicomTag tag)
     {
         _removals.Remove(tag);
         _clearings.Remove(tag);
         _uids.Remove(tag);
         _replacements.Remove(tag);
+        _privateTagsToKeep.Remove(tag);
+    }
+
+    private void Keep(DicomTag tag)
+    {
+        Forget(tag);
         if (tag == DicomTags.StudyInstanceUID)
             KeepStudyInstanceUid = true;
         else if (tag == DicomTags.SeriesInstanceUID)
