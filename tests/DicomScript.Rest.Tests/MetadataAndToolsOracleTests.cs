@@ -135,8 +135,8 @@ public class MetadataAndToolsOracleTests : CorpusOracleFixture
     public async Task Find_SameAnswerAsOrthanc(string body)
     {
         var (ours, theirs) = Clients();
-        using var ourResponse = await ours.SendAsync(Post("tools/find", body));
-        using var theirResponse = await theirs.SendAsync(Post("tools/find", body));
+        using var ourResponse = await ours.SendAsync(CorpusPair.Post("tools/find", body));
+        using var theirResponse = await theirs.SendAsync(CorpusPair.Post("tools/find", body));
         Assert.That(ourResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK).And.EqualTo(theirResponse.StatusCode));
         var ourList = (JsonArray)JsonNode.Parse(await ourResponse.Content.ReadAsStringAsync())!;
         var theirList = (JsonArray)JsonNode.Parse(await theirResponse.Content.ReadAsStringAsync())!;
@@ -152,7 +152,7 @@ public class MetadataAndToolsOracleTests : CorpusOracleFixture
         var (ours, _) = Clients();
         foreach (var body in new[] { """{"Level":"Study","Query":{"PatientName":"*"}}""", """{"Level":"Instance","Query":{"Rows":"64"}}""", """{"Level":"Study","Query":{"ModalitiesInStudy":"MR"}}""" })
         {
-            using var response = await ours.SendAsync(Post("tools/find", body));
+            using var response = await ours.SendAsync(CorpusPair.Post("tools/find", body));
             Assert.That(((JsonArray)JsonNode.Parse(await response.Content.ReadAsStringAsync())!).Count, Is.GreaterThan(0), body);
         }
     }
@@ -172,7 +172,7 @@ public class MetadataAndToolsOracleTests : CorpusOracleFixture
     public async Task Find_BadBodies_SameErrorAsOrthanc(string body)
     {
         var (ours, theirs) = Clients();
-        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => Post("tools/find", body));
+        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => CorpusPair.Post("tools/find", body));
     }
 
     [Test]
@@ -188,8 +188,8 @@ public class MetadataAndToolsOracleTests : CorpusOracleFixture
             study["MainDicomTags"]!["StudyInstanceUID"]!.GetValue<string>(), study["PatientMainDicomTags"]!["PatientID"]!.GetValue<string>(), "no such value",
         ];
         foreach (var value in values)
-            await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => Post("tools/lookup", value));
-        using var response = await ours.SendAsync(Post("tools/lookup", values[0]));
+            await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => CorpusPair.Post("tools/lookup", value));
+        using var response = await ours.SendAsync(CorpusPair.Post("tools/lookup", values[0]));
         Assert.That(((JsonArray)JsonNode.Parse(await response.Content.ReadAsStringAsync())!).Single()!["Type"]!.GetValue<string>(), Is.EqualTo("Instance"));
     }
 
@@ -235,9 +235,6 @@ public class MetadataAndToolsOracleTests : CorpusOracleFixture
 
         return log;
     }
-
-    private static HttpRequestMessage Post(string path, string body) =>
-        new(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
 
     private static string Md5(string value) => DicomScript.Storage.Index.MetadataRevision.Md5Of(value);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Tests.Support;
 using DicomScript.Rest.Tests.Support;
@@ -89,9 +88,6 @@ public class ModalityStoreOracleTests
 
     private string Id(string file, string key) => _uploaded!.Id(file, key);
 
-    private static HttpRequestMessage Post(string path, string body) =>
-        new(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-
     [TestCase("scp", "{CTStudy}")] // a bare ID
     [TestCase("scp", "\"{MR}\"")]
     [TestCase("scp", """["{CT}", "{MR}"]""")]
@@ -116,7 +112,7 @@ public class ModalityStoreOracleTests
     {
         var (ours, theirs) = Clients();
         // A failed connection's Details is the network library's own text (dcmtk's for Orthanc).
-        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => Post($"modalities/{modality}/store", Expand(body)),
+        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => CorpusPair.Post($"modalities/{modality}/store", Expand(body)),
             skip: modality == "dead" ? path => path == "/Details" : null);
     }
 
@@ -127,8 +123,8 @@ public class ModalityStoreOracleTests
     public async Task Store_Asynchronous_SameJobAsOrthanc(string modality, string body)
     {
         var (ours, theirs) = Clients();
-        var ourJob = await JobPolling.FinishedJobAsync(ours, Post($"modalities/{modality}/store", Expand(body)));
-        var theirJob = await JobPolling.FinishedJobAsync(theirs, Post($"modalities/{modality}/store", Expand(body)));
+        var ourJob = await JobPolling.FinishedJobAsync(ours, CorpusPair.Post($"modalities/{modality}/store", Expand(body)));
+        var theirJob = await JobPolling.FinishedJobAsync(theirs, CorpusPair.Post($"modalities/{modality}/store", Expand(body)));
         // Deliberate deviation (README): a permissive job counts the instances the peer refused or
         // could not take; Orthanc counts only those deleted meanwhile, so it reports 0 failures here.
         var permissiveFailure = modality == "dead" && body.Contains("Permissive", StringComparison.Ordinal);
@@ -150,8 +146,8 @@ public class ModalityStoreOracleTests
         foreach (var (client, side) in new[] { (ours, 0), (theirs, 1) })
         {
             answers[side] = [];
-            var succeeded = (await JobPolling.FinishedJobAsync(client, Post("modalities/scp/store", Expand("""{"Resources": ["{MR}"], "Asynchronous": true}"""))))["ID"]!.GetValue<string>();
-            var failed = (await JobPolling.FinishedJobAsync(client, Post("modalities/dead/store", Expand("""{"Resources": ["{MR}"], "Asynchronous": true}"""))))["ID"]!.GetValue<string>();
+            var succeeded = (await JobPolling.FinishedJobAsync(client, CorpusPair.Post("modalities/scp/store", Expand("""{"Resources": ["{MR}"], "Asynchronous": true}"""))))["ID"]!.GetValue<string>();
+            var failed = (await JobPolling.FinishedJobAsync(client, CorpusPair.Post("modalities/dead/store", Expand("""{"Resources": ["{MR}"], "Asynchronous": true}"""))))["ID"]!.GetValue<string>();
             foreach (var (id, action) in new[]
                      {
                          (succeeded, "resume"), (succeeded, "resubmit"), (succeeded, "pause"), (succeeded, "cancel"), (failed, "cancel"),
@@ -180,7 +176,7 @@ public class ModalityStoreOracleTests
     {
         var (ours, theirs) = Clients();
         // Whatever the other tests sent before (to both) is in both logs too.
-        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => Post("modalities/scp/store", Expand("""["{CRPatient}", "{CT}", "{CT2Series}"]""")));
+        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => CorpusPair.Post("modalities/scp/store", Expand("""["{CRPatient}", "{CT}", "{CT2Series}"]""")));
         foreach (var path in new[] { "exports", "exports?limit=3", "exports?since=2&limit=2", "exports?last" })
             await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => new HttpRequestMessage(HttpMethod.Get, path), skip: p => p.EndsWith("/Date", StringComparison.Ordinal));
     }
@@ -189,7 +185,7 @@ public class ModalityStoreOracleTests
     public async Task Storescp_ReceivedTheSameInstancesFromBoth()
     {
         var (ours, theirs) = Clients();
-        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => Post("modalities/scp/store", Expand("""["{CRPatient}", "{MR}"]""")));
+        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => CorpusPair.Post("modalities/scp/store", Expand("""["{CRPatient}", "{MR}"]""")));
         // storescp names each file after its modality and SOP Instance UID.
         string[] Received(string side) => [.. Directory.GetFiles(Path.Combine(_received!.FullName, side)).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
         Assert.That(Received("ours"), Is.Not.Empty);
@@ -200,7 +196,7 @@ public class ModalityStoreOracleTests
     public async Task Store_Synchronous_InstancesArriveIntact()
     {
         var (ours, theirs) = Clients();
-        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => Post("modalities/scp/store", Expand("\"{CT}\"")));
+        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => CorpusPair.Post("modalities/scp/store", Expand("\"{CT}\"")));
         var sopInstanceUid = (await CorpusPair.GetJsonAsync(ours, Expand("instances/{CT}/simplified-tags")))!["SOPInstanceUID"]!.GetValue<string>();
         var received = Directory.GetFiles(Path.Combine(_received!.FullName, "ours"), $"*{sopInstanceUid}");
         Assert.That(received, Has.Length.EqualTo(1));

@@ -74,8 +74,8 @@ public partial class ModifyOracleTests
     {
         var (ours, theirs) = Clients();
         const string body = """{"Replace": {"InstitutionName": "Later"}, "Asynchronous": true, "Priority": 3}""";
-        var ourJob = await JobPolling.FinishedJobAsync(ours, Post(Expand("series/{CTSeries}/modify"), body));
-        var theirJob = await JobPolling.FinishedJobAsync(theirs, Post(Expand("series/{CTSeries}/modify"), body));
+        var ourJob = await JobPolling.FinishedJobAsync(ours, CorpusPair.Post(Expand("series/{CTSeries}/modify"), body));
+        var theirJob = await JobPolling.FinishedJobAsync(theirs, CorpusPair.Post(Expand("series/{CTSeries}/modify"), body));
         Assert.That(JsonDiff.Differences(ourJob, theirJob, path => JobPolling.Volatile.Contains(path) || path is "/Content/ID" or "/Content/Path"), Is.Empty);
         Assert.That(ourJob["Type"]!.GetValue<string>(), Is.EqualTo("ResourceModification"));
         Assert.That(ourJob["Content"]!["PatientID"]!.GetValue<string>(), Is.EqualTo(Expand("{CTPatient}")));
@@ -83,7 +83,7 @@ public partial class ModifyOracleTests
 
     private static async Task<JsonNode> SucceedAsync(HttpClient client, string path, string body)
     {
-        using var response = await client.SendAsync(Post(path, body));
+        using var response = await client.SendAsync(CorpusPair.Post(path, body));
         var text = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"{client.BaseAddress} {path}: {text}");
         return JsonNode.Parse(text)!;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DicomScript.Dicom.Data;
@@ -103,9 +102,6 @@ public partial class ModifyOracleTests
         return (_ours!.Http, _orthanc!.Http);
     }
 
-    private static HttpRequestMessage Post(string path, string body) =>
-        new(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-
     private string Expand(string text) => text
         .Replace("{CT}", _uploaded!.Id(Ct), StringComparison.Ordinal)
         .Replace("{MR}", _uploaded.Id(Mr), StringComparison.Ordinal)
@@ -145,8 +141,8 @@ public partial class ModifyOracleTests
         var (action, body) = (request[..request.IndexOf(' ', StringComparison.Ordinal)], request[(request.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
         var path = $"instances/{InstanceId(file)}/{action}";
         var instancesBefore = CorpusPair.Ids(await CorpusPair.GetJsonAsync(ours, "instances"));
-        using var ourResponse = await ours.SendAsync(Post(path, body));
-        using var theirResponse = await theirs.SendAsync(Post(path, body));
+        using var ourResponse = await ours.SendAsync(CorpusPair.Post(path, body));
+        using var theirResponse = await theirs.SendAsync(CorpusPair.Post(path, body));
         Assert.That(ourResponse.StatusCode, Is.EqualTo(theirResponse.StatusCode), await ourResponse.Content.ReadAsStringAsync());
         if (theirResponse.StatusCode != HttpStatusCode.OK)
         {
@@ -212,7 +208,7 @@ public partial class ModifyOracleTests
     public async Task Refused_SameErrorAsOrthanc(string path, string body)
     {
         var (ours, theirs) = Clients();
-        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => Post(Expand(path), body));
+        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => CorpusPair.Post(Expand(path), body));
     }
 
     // Error bodies: the same JSON, except that ours may add Details Orthanc leaves out (README).

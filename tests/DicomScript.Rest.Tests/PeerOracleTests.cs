@@ -82,9 +82,6 @@ public class PeerOracleTests
 
     private string Id(string file, string key) => _uploaded!.Id(file, key);
 
-    private static HttpRequestMessage Post(string path, string body) =>
-        new(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-
     [TestCase("peers")]
     [TestCase("peers?expand")]
     [TestCase("peers/second")]
@@ -128,7 +125,7 @@ public class PeerOracleTests
     {
         var (ours, theirs) = Clients();
         // zlib and .NET compress to different sizes; network errors have each library's own text.
-        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => Post($"peers/{peer}/store", Expand(body)),
+        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => CorpusPair.Post($"peers/{peer}/store", Expand(body)),
             skip: path => path == "/Details" && peer is "dead" or "wrong" || path == "/Size" && body.Contains("Compress\": true", StringComparison.Ordinal));
     }
 
@@ -137,8 +134,8 @@ public class PeerOracleTests
     public async Task Store_Asynchronous_SameJobAsOrthanc(string peer, string body)
     {
         var (ours, theirs) = Clients();
-        var ourJob = await JobPolling.FinishedJobAsync(ours, Post($"peers/{peer}/store", Expand(body)));
-        var theirJob = await JobPolling.FinishedJobAsync(theirs, Post($"peers/{peer}/store", Expand(body)));
+        var ourJob = await JobPolling.FinishedJobAsync(ours, CorpusPair.Post($"peers/{peer}/store", Expand(body)));
+        var theirJob = await JobPolling.FinishedJobAsync(theirs, CorpusPair.Post($"peers/{peer}/store", Expand(body)));
         Assert.That(JsonDiff.Differences(ourJob, theirJob, path => JobPolling.Volatile.Contains(path) || path == "/ErrorDetails"), Is.Empty);
         Assert.That(ourJob["Type"]!.GetValue<string>(), Is.EqualTo("OrthancPeerStore"));
     }
@@ -151,7 +148,7 @@ public class PeerOracleTests
         {
             foreach (var peer in new[] { "sink", "second" })
             {
-                using var response = await client.SendAsync(Post($"peers/{peer}/store", Expand("""{"Resources": ["{MR}", "{CT2Study}"], "Compress": true}""")));
+                using var response = await client.SendAsync(CorpusPair.Post($"peers/{peer}/store", Expand("""{"Resources": ["{MR}", "{CT2Study}"], "Compress": true}""")));
                 Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
             }
         }
@@ -171,7 +168,7 @@ public class PeerOracleTests
     public async Task Store_WithTranscode_IsRefusedAsNotImplemented()
     {
         var (ours, _) = Clients();
-        using var response = await ours.SendAsync(Post("peers/sink/store", Expand("""{"Resources": ["{CT}"], "Transcode": "1.2.840.10008.1.2.1"}""")));
+        using var response = await ours.SendAsync(CorpusPair.Post("peers/sink/store", Expand("""{"Resources": ["{CT}"], "Transcode": "1.2.840.10008.1.2.1"}""")));
         Assert.That((int)response.StatusCode, Is.EqualTo(501));
         Assert.That(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["OrthancStatus"]!.GetValue<int>(), Is.EqualTo(2));
     }

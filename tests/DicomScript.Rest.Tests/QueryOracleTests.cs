@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Tests.Support;
 using DicomScript.Rest.Tests.Support;
@@ -66,9 +65,6 @@ public class QueryOracleTests
         return (_ours!.Http, _orthanc!.Http);
     }
 
-    private static HttpRequestMessage Post(string path, string body) =>
-        new(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-
     [TestCase("qr", """{"Level": "Patient", "Query": {}}""")]
     [TestCase("qr", """{"Level": "Study", "Query": {"PatientName": "*", "StudyDate": "", "ModalitiesInStudy": ""}}""")]
     [TestCase("qr", """{"Level": "Study", "Query": {"PatientID": "1CT1"}}""")]
@@ -109,7 +105,7 @@ public class QueryOracleTests
 
     private static async Task<string> QueryIdAsync(HttpClient client, string modality, string body)
     {
-        using var response = await client.SendAsync(Post($"modalities/{modality}/query", body));
+        using var response = await client.SendAsync(CorpusPair.Post($"modalities/{modality}/query", body));
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         var id = answer["ID"]!.GetValue<string>();
         Assert.That(answer["Path"]!.GetValue<string>(), Is.EqualTo($"/queries/{id}"));
@@ -133,7 +129,7 @@ public class QueryOracleTests
     public async Task Query_BadRequests_SameErrorsAsOrthanc(string modality, string body)
     {
         var (ours, theirs) = Clients();
-        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => Post($"modalities/{modality}/query", body),
+        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => CorpusPair.Post($"modalities/{modality}/query", body),
             skip: modality == "dead" ? p => p == "/Details" : null);
     }
 

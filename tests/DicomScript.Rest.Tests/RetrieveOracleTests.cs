@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Tests.Support;
 using DicomScript.Rest.Tests.Support;
@@ -76,12 +75,9 @@ public class RetrieveOracleTests
         return (_ours!.Http, _orthanc!.Http);
     }
 
-    private static HttpRequestMessage Post(string path, string body) =>
-        new(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-
     private static async Task<string> QueryAsync(HttpClient client, string body)
     {
-        using var response = await client.SendAsync(Post("modalities/qr/query", body));
+        using var response = await client.SendAsync(CorpusPair.Post("modalities/qr/query", body));
         var text = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
         return JsonNode.Parse(text)!["ID"]!.GetValue<string>();
@@ -97,8 +93,8 @@ public class RetrieveOracleTests
         const string query = """{"Level": "Series", "Query": {"Modality": "CT"}}""";
         var (ourQuery, theirQuery) = (await QueryAsync(ours, query), await QueryAsync(theirs, query));
         // An empty body moves to our own AE title (OURS, THEIRS): the Query and LocalAet agree, RemoteAet too.
-        using var ourResponse = await ours.SendAsync(Post($"queries/{ourQuery}/retrieve", ""));
-        using var theirResponse = await theirs.SendAsync(Post($"queries/{theirQuery}/retrieve", ""));
+        using var ourResponse = await ours.SendAsync(CorpusPair.Post($"queries/{ourQuery}/retrieve", ""));
+        using var theirResponse = await theirs.SendAsync(CorpusPair.Post($"queries/{theirQuery}/retrieve", ""));
         Assert.That(ourResponse.StatusCode, Is.EqualTo(theirResponse.StatusCode), await ourResponse.Content.ReadAsStringAsync());
         Assert.That(JsonDiff.Differences(JsonNode.Parse(await ourResponse.Content.ReadAsStringAsync()), JsonNode.Parse(await theirResponse.Content.ReadAsStringAsync()),
             path => path == "/LocalAet"), Is.Empty);
@@ -121,8 +117,8 @@ public class RetrieveOracleTests
         var (ours, theirs) = Clients();
         const string query = """{"Level": "Study", "Query": {"PatientID": "", "StudyDescription": ""}}""";
         var (ourQuery, theirQuery) = queryId.Length > 0 ? (queryId, queryId) : (await QueryAsync(ours, query), await QueryAsync(theirs, query));
-        using var ourResponse = await ours.SendAsync(Post($"queries/{ourQuery}/{route}", body));
-        using var theirResponse = await theirs.SendAsync(Post($"queries/{theirQuery}/{route}", body));
+        using var ourResponse = await ours.SendAsync(CorpusPair.Post($"queries/{ourQuery}/{route}", body));
+        using var theirResponse = await theirs.SendAsync(CorpusPair.Post($"queries/{theirQuery}/{route}", body));
         var (ourText, theirText) = (await ourResponse.Content.ReadAsStringAsync(), await theirResponse.Content.ReadAsStringAsync());
         Assert.That(ourResponse.StatusCode, Is.EqualTo(theirResponse.StatusCode), ourText + theirText);
         // The queries' IDs differ (Uri), and each calls with its own AE title.
@@ -138,7 +134,7 @@ public class RetrieveOracleTests
         var (ours, _) = Clients();
         var id = await QueryAsync(ours, """{"Level": "Study", "Query": {}}""");
         // Orthanc 1.10.1 fails with an internal error (500) here.
-        using var response = await ours.SendAsync(Post($"queries/{id}/retrieve", "[\"SINK\"]"));
+        using var response = await ours.SendAsync(CorpusPair.Post($"queries/{id}/retrieve", "[\"SINK\"]"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["OrthancStatus"]!.GetValue<int>(), Is.EqualTo(15));
     }
@@ -149,8 +145,8 @@ public class RetrieveOracleTests
         var (ours, theirs) = Clients();
         const string query = """{"Level": "Study", "Query": {"PatientID": "1CT1"}}""";
         const string body = """{"TargetAet": "SINK", "Asynchronous": true}""";
-        var ourJob = await JobPolling.FinishedJobAsync(ours, Post($"queries/{await QueryAsync(ours, query)}/retrieve", body));
-        var theirJob = await JobPolling.FinishedJobAsync(theirs, Post($"queries/{await QueryAsync(theirs, query)}/retrieve", body));
+        var ourJob = await JobPolling.FinishedJobAsync(ours, CorpusPair.Post($"queries/{await QueryAsync(ours, query)}/retrieve", body));
+        var theirJob = await JobPolling.FinishedJobAsync(theirs, CorpusPair.Post($"queries/{await QueryAsync(theirs, query)}/retrieve", body));
         Assert.That(JsonDiff.Differences(ourJob, theirJob, path => JobPolling.Volatile.Contains(path) || path == "/Content/LocalAet"), Is.Empty);
         Assert.That(ourJob["Content"]!["LocalAet"]!.GetValue<string>(), Is.EqualTo("OURS"));
         Assert.That(ourJob["Type"]!.GetValue<string>(), Is.EqualTo("DicomMoveScu"));
@@ -170,7 +166,7 @@ public class RetrieveOracleTests
     public async Task Move_SameAnswerAsOrthanc(string modality, string body)
     {
         var (ours, theirs) = Clients();
-        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => Post($"modalities/{modality}/move", body));
+        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => CorpusPair.Post($"modalities/{modality}/move", body));
     }
 
     [TestCase("Patient", "0", "query-studies", """{"Query": {"StudyDescription": "", "ModalitiesInStudy": ""}}""")]
@@ -187,8 +183,8 @@ public class RetrieveOracleTests
         var (ours, theirs) = Clients();
         var query = "{\"Level\": \"" + level + "\", \"Query\": {\"PatientID\": \"\"}}";
         var (ourQuery, theirQuery) = (await QueryAsync(ours, query), await QueryAsync(theirs, query));
-        using var ourResponse = await ours.SendAsync(Post($"queries/{ourQuery}/answers/{index}/{route}", body));
-        using var theirResponse = await theirs.SendAsync(Post($"queries/{theirQuery}/answers/{index}/{route}", body));
+        using var ourResponse = await ours.SendAsync(CorpusPair.Post($"queries/{ourQuery}/answers/{index}/{route}", body));
+        using var theirResponse = await theirs.SendAsync(CorpusPair.Post($"queries/{theirQuery}/answers/{index}/{route}", body));
         var (ourText, theirText) = (await ourResponse.Content.ReadAsStringAsync(), await theirResponse.Content.ReadAsStringAsync());
         Assert.That(ourResponse.StatusCode, Is.EqualTo(theirResponse.StatusCode), ourText + theirText);
         if (theirResponse.StatusCode != HttpStatusCode.OK)

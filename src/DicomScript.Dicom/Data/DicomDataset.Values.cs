@@ -29,13 +29,16 @@ public sealed partial class DicomDataset
     }
 
     /// <summary>Adds or replaces a text element, encoded with this dataset's character set and padded to even length.</summary>
-    public DicomDataset AddString(DicomTag tag, DicomVR vr, string value)
+    public DicomDataset AddString(DicomTag tag, DicomVR vr, string value) => Add(TextElement(tag, vr, value));
+
+    /// <summary>A text element as <see cref="AddString"/> makes it (this dataset's character set, even length), not added.</summary>
+    public DicomElement TextElement(DicomTag tag, DicomVR vr, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (!vr.IsString)
             throw new ArgumentException($"{vr} is not a text VR", nameof(vr));
         var bytes = vr.IsCharacterSetSensitive ? CharacterSet.Encode(value) : Encoding.ASCII.GetBytes(value);
-        return Add(new DicomElement(tag, vr, Pad(bytes, vr.PaddingByte)));
+        return new DicomElement(tag, vr, PadToEvenLength(bytes, vr.PaddingByte));
     }
 
     /// <summary>
@@ -89,7 +92,7 @@ public sealed partial class DicomDataset
 
     /// <summary>Adds or replaces a bulk (OB, OW, UN...) element with the given little-endian bytes.</summary>
     public DicomDataset AddBytes(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> bytes) =>
-        Add(new DicomElement(tag, vr, bytes.Length % 2 == 0 ? bytes : Pad(bytes.ToArray(), 0)));
+        Add(new DicomElement(tag, vr, bytes.Length % 2 == 0 ? bytes : PadToEvenLength(bytes.ToArray(), 0)));
 
     /// <summary>Decodes a text element: charset-sensitive VRs with <paramref name="characterSet"/>, others as ASCII.</summary>
     public static string DecodeText(DicomElement element, DicomCharacterSet characterSet)
@@ -121,8 +124,10 @@ public sealed partial class DicomDataset
         return BinaryValues.Format(element.GetLittleEndianBytes().Span, vr);
     }
 
-    private static byte[] Pad(byte[] bytes, byte padding)
+    /// <summary>The bytes, with one <paramref name="padding"/> byte added when their length is odd (values have even lengths).</summary>
+    public static byte[] PadToEvenLength(byte[] bytes, byte padding)
     {
+        ArgumentNullException.ThrowIfNull(bytes);
         if (bytes.Length % 2 == 0)
             return bytes;
         var padded = new byte[bytes.Length + 1];

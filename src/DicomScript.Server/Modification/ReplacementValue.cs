@@ -90,17 +90,16 @@ internal static class ReplacementValue
             var bytes = decoded ?? target.CharacterSet.Encode(text);
             if (vr == DicomVR.OW && bytes.Length % 2 != 0)
                 throw new ModificationException(OrthancError.InternalError, "A tag with OW VR must have an even number of bytes");
-            return new DicomElement(tag, vr, Padded(bytes, 0));
+            return new DicomElement(tag, vr, DicomDataset.PadToEvenLength(bytes, 0));
         }
 
         if (text.Length == 0 && decoded is null)
             return new DicomElement(tag, vr, ReadOnlyMemory<byte>.Empty);
         if (vr.IsString)
         {
-            if (decoded is not null)
-                return new DicomElement(tag, vr, Padded(decoded, vr.PaddingByte));
-            var encoded = vr.IsCharacterSetSensitive ? target.CharacterSet.Encode(text) : Encoding.ASCII.GetBytes(text);
-            return new DicomElement(tag, vr, Padded(encoded, vr.PaddingByte));
+            return decoded is null
+                ? target.TextElement(tag, vr, text)
+                : new DicomElement(tag, vr, DicomDataset.PadToEvenLength(decoded, vr.PaddingByte));
         }
 
         var value = decoded is null ? text : Encoding.Latin1.GetString(decoded);
@@ -163,15 +162,5 @@ internal static class ReplacementValue
         {
             throw new ModificationException(OrthancError.BadFileFormat, "");
         }
-    }
-
-    private static ReadOnlyMemory<byte> Padded(byte[] bytes, byte padding)
-    {
-        if (bytes.Length % 2 == 0)
-            return bytes;
-        var padded = new byte[bytes.Length + 1];
-        bytes.CopyTo(padded, 0);
-        padded[^1] = padding;
-        return padded;
     }
 }

@@ -118,6 +118,10 @@ internal sealed class CorpusPair : IAsyncDisposable
 
     public static List<string> Ids(JsonNode? list) => [.. ((JsonArray)list!).Select(n => n!.GetValue<string>())];
 
+    /// <summary>A POST of <paramref name="body"/> as JSON (sent as is, so malformed bodies can be sent too).</summary>
+    public static HttpRequestMessage Post(string path, string body) =>
+        new(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+
     public static async Task<JsonNode?> GetJsonAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);
