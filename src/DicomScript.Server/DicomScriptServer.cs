@@ -79,6 +79,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         var storage = new StorageArea(configuration.StorageDirectory, configuration.StorageCompression, configuration.SyncStorageArea);
         var index = SqliteIndex.Open(configuration.IndexDirectory, configuration.SyncStorageArea);
         RecoverAfterCrash(storage, index, configuration.IndexDirectory, logger);
+        UseSavedRemotes(configuration, index);
         // A limit lowered since the last run applies at once, as in Orthanc.
         foreach (var uuid in index.Recycle(configuration.StorageLimits))
             storage.Remove(uuid);

@@ -25,6 +25,7 @@ public enum OrthancError
     UnknownDicomTag = 27,
     CanceledJob = 37,
     Revision = 43,
+    DicomFindUnavailable = 2016,
     CannotStoreInstance = 2018,
 }
 
@@ -52,6 +53,7 @@ public static class OrthancErrors
         OrthancError.UnknownDicomTag => "Unknown DICOM tag",
         OrthancError.CanceledJob => "Job has been canceled",
         OrthancError.Revision => "A bad revision number was provided, which might indicate conflict between multiple writers",
+        OrthancError.DicomFindUnavailable => "DicomUserConnection: The C-FIND command is not supported by the remote SCP",
         OrthancError.CannotStoreInstance => "Cannot store an instance",
         _ => "Internal error",
     };

@@ -172,4 +172,37 @@ public class PeerOracleTests
         Assert.That((int)response.StatusCode, Is.EqualTo(501));
         Assert.That(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["OrthancStatus"]!.GetValue<int>(), Is.EqualTo(2));
     }
+
+    // The file goes to the peer without being stored here; "wrong" refuses our credentials, and the
+    // sink refuses what is not DICOM. Who sends first gets "Success", the other "AlreadyStored". A
+    // failed connection's Details is the HTTP library's own text (libcurl's for Orthanc).
+    [TestCase("second", "test_files/rtplan.dcm")]
+    [TestCase("wrong", "test_files/rtplan.dcm")]
+    [TestCase("dead", "test_files/rtplan.dcm")]
+    [TestCase("nope", "test_files/rtplan.dcm")]
+    [TestCase("sink", null)]
+    public async Task StoreStraight_SameAnswerAsOrthanc(string peer, string? file)
+    {
+        var (ours, theirs) = Clients();
+        var bytes = file is null ? "not DICOM"u8.ToArray() : await File.ReadAllBytesAsync(PydicomCorpus.FullPath(file));
+        var before = await CorpusPair.GetJsonAsync(ours, "instances");
+        await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => new HttpRequestMessage(HttpMethod.Post, $"peers/{peer}/store-straight")
+        {
+            Content = new ByteArrayContent(bytes),
+        }, skip: path => path == "/Status" || peer == "dead" && path == "/Details");
+        Assert.That(JsonNode.DeepEquals(await CorpusPair.GetJsonAsync(ours, "instances"), before), "nothing stored here");
+    }
+
+    [Test]
+    public async Task StoreStraight_PeerGetsTheFileByteForByte()
+    {
+        var (ours, _) = Clients();
+        var original = await File.ReadAllBytesAsync(PydicomCorpus.FullPath("test_files/rtdose.dcm"));
+        using var response = await ours.PostAsync("peers/second/store-straight", new ByteArrayContent(original));
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.That(answer["Status"]!.GetValue<string>(), Is.EqualTo("Success"), answer.ToJsonString());
+        using var secondClient = _second!.Client(IPAddress.Loopback);
+        secondClient.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:pw")));
+        Assert.That(await secondClient.GetByteArrayAsync($"instances/{answer["ID"]!.GetValue<string>()}/file"), Is.EqualTo(original));
+    }
 }

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DicomScript.Network;
-using DicomScript.Network.Dimse;
 using DicomScript.Server;
 using DicomScript.Server.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -13,8 +11,9 @@ namespace DicomScript.Rest.Routes;
 /// <summary>
 /// The DicomModalities as Orthanc 1.10.1 shows them: <c>GET /modalities</c> (names; <c>?expand</c>
 /// for each one's parameters), <c>GET /modalities/{name}</c> (its operations),
-/// <c>/configuration</c>, and <c>POST /modalities/{name}/echo</c> (a C-ECHO; body empty, <c>{}</c>
-/// or <c>{"Timeout": seconds}</c>; <c>{}</c> when it succeeds, HTTP 500 when it does not).
+/// <c>/configuration</c>, <c>PUT</c> and <c>DELETE /modalities/{name}</c> (kept in the index when
+/// DicomModalitiesInDatabase), <c>POST /modalities/{name}/echo</c> and <c>/tools/dicom-echo</c>
+/// (see <see cref="ModalityEcho"/>), <c>/store</c> and <c>/store-straight</c>.
 /// </summary>
 internal static class ModalityRoutes
 {
@@ -30,10 +29,16 @@ internal static class ModalityRoutes
         routes.MapGet("/modalities", (HttpContext context) => OrthancResponses.NamedList(context, archive.Configuration.DicomModalities, m => m.Name, m => m.ToJson()));
         routes.MapGet("/modalities/{name}", (string name) =>
             Find(archive, name) is null ? Results.NotFound() : OrthancResponses.Json(new JsonArray([.. Operations.Select(o => (JsonNode)o)])));
+        routes.MapPut("/modalities/{name}", (HttpContext context, string name) => RemoteEntryRequest.PutAsync(context, name, DicomModality.Parse, archive.SaveModality));
+        routes.MapDelete("/modalities/{name}", (HttpContext context, string name) => archive.DeleteModality(name)
+            ? Results.Text("", "text/plain")
+            : OrthancResponses.Error(context, OrthancError.InexistentItem, $"Unknown DICOM modality with symbolic name: {name}"));
         routes.MapGet("/modalities/{name}/configuration", (HttpContext context, string name) =>
             Find(archive, name) is { } modality ? OrthancResponses.Json(modality.ToJson()) : UnknownModality(context, name));
         routes.MapPost("/modalities/{name}/echo", (HttpContext context, string name) => EchoAsync(context, archive, name));
+        routes.MapPost("/tools/dicom-echo", (Func<HttpContext, Task<IResult>>)(context => EchoToolAsync(context, archive)));
         routes.MapPost("/modalities/{name}/store", (HttpContext context, string name) => ModalityStore.AnswerAsync(context, archive, name));
+        routes.MapPost("/modalities/{name}/store-straight", (HttpContext context, string name) => StoreStraight.ToModalityAsync(context, archive, name));
     }
 
     private static DicomModality? Find(DicomScriptServer archive, string name) => archive.Configuration.ModalityNamed(name);
@@ -45,6 +50,7 @@ internal static class ModalityRoutes
 
     private static RestRequestException NoSuchModality(string name) => new(OrthancError.InexistentItem, $"No modality with symbolic name: {name}");
 
+    // The body may be empty, {} or {"Timeout": ..., "CheckFind": ...}.
     private static async Task<IResult> EchoAsync(HttpContext context, DicomScriptServer archive, string name)
     {
         JsonNode? body = null;
@@ -61,24 +67,34 @@ internal static class ModalityRoutes
             }
         }
 
-        if (Find(archive, name) is not { } modality)
-            return UnknownModality(context, name);
-        int? timeout = null;
-        if (body is JsonObject options && options["Timeout"] is { } value)
-        {
-            if (value.GetValueKind() != JsonValueKind.Number || !value.GetValue<JsonElement>().TryGetInt32(out var seconds) || seconds < 0)
-                return OrthancResponses.Error(context, OrthancError.BadFileFormat, "The field \"Timeout\" must be an unsigned integer");
-            timeout = seconds;
-        }
+        return Find(archive, name) is { } modality
+            ? await ModalityEcho.AnswerAsync(context, archive, modality, body as JsonObject).ConfigureAwait(false)
+            : UnknownModality(context, name);
+    }
 
+    // The body describes the modality as a DicomModalities entry does, with the echo's options beside.
+    private static async Task<IResult> EchoToolAsync(HttpContext context, DicomScriptServer archive)
+    {
+        JsonNode? body;
         try
         {
-            var status = await archive.ClientFor(modality, timeout).EchoAsync(context.RequestAborted).ConfigureAwait(false);
-            return status == DimseStatus.Success ? Results.Text("{}", "application/json") : Results.StatusCode(StatusCodes.Status500InternalServerError);
+            body = JsonNode.Parse(await RequestBody.ReadTextAsync(context).ConfigureAwait(false));
         }
-        catch (Exception ex) when (ex is DicomNetworkException or IOException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
+        catch (JsonException)
         {
-            return OrthancResponses.Error(context, OrthancError.NetworkProtocol, $"DicomAssociation - connecting to AET \"{modality.AET}\": {ex.Message}");
+            return OrthancResponses.Error(context, OrthancError.BadFileFormat, "Cannot parse the JSON body");
         }
+
+        DicomModality modality;
+        try
+        {
+            modality = DicomModality.Parse("dicom-echo", body);
+        }
+        catch (ConfigurationException ex)
+        {
+            return OrthancResponses.Error(context, ex.Error, ex.Details);
+        }
+
+        return await ModalityEcho.AnswerAsync(context, archive, modality, body as JsonObject).ConfigureAwait(false);
     }
 }

@@ -13,7 +13,9 @@ namespace DicomScript.Rest.Routes;
 /// each one's public parameters), <c>GET /peers/{name}</c> (its operations), <c>/configuration</c>,
 /// <c>/system</c> (the peer's own <c>/system</c>, a connectivity test), and <c>POST /peers/{name}/store</c>
 /// (the resources as <see cref="ExportRequest"/> reads them; options <c>Compress</c>, <c>Permissive</c>,
-/// <c>Synchronous|Asynchronous</c>, <c>Priority</c>; an OrthancPeerStore job, synchronous by default).
+/// <c>Synchronous|Asynchronous</c>, <c>Priority</c>; an OrthancPeerStore job, synchronous by default),
+/// <c>/store-straight</c> (see <see cref="StoreStraight"/>), and <c>PUT</c>/<c>DELETE /peers/{name}</c>
+/// (kept in the index when OrthancPeersInDatabase).
 /// </summary>
 internal static class PeerRoutes
 {
@@ -30,7 +32,12 @@ internal static class PeerRoutes
         routes.MapGet("/peers/{name}/configuration", (HttpContext context, string name) =>
             Find(archive, name) is { } peer ? OrthancResponses.Json(ResourceJson.Sorted(peer.ToPublicJson())) : UnknownPeer(context, name));
         routes.MapGet("/peers/{name}/system", (HttpContext context, string name) => SystemAsync(context, archive, name));
+        routes.MapPut("/peers/{name}", (HttpContext context, string name) => RemoteEntryRequest.PutAsync(context, name, OrthancPeer.Parse, archive.SavePeer));
+        routes.MapDelete("/peers/{name}", (HttpContext context, string name) => archive.DeletePeer(name)
+            ? Results.Text("", "text/plain")
+            : OrthancResponses.Error(context, OrthancError.InexistentItem, $"Unknown Orthanc peer: {name}"));
         routes.MapPost("/peers/{name}/store", (HttpContext context, string name) => StoreAsync(context, archive, name));
+        routes.MapPost("/peers/{name}/store-straight", (HttpContext context, string name) => StoreStraight.ToPeerAsync(context, archive, name, Http));
     }
 
     private static OrthancPeer? Find(DicomScriptServer archive, string name) => archive.Configuration.PeerNamed(name);

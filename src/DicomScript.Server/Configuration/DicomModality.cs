@@ -20,8 +20,6 @@ public sealed record DicomModality(string Name, string AET, string Host, int Por
 
     public bool AllowStore { get; init; } = true;
 
-    public bool AllowStorageCommitment { get; init; } = true;
-
     public bool AllowTranscoding { get; init; } = true;
 
     public bool AllowNAction { get; init; } = true;
@@ -60,7 +58,9 @@ public sealed record DicomModality(string Name, string AET, string Host, int Por
 
     /// <summary>
     /// <c>"name": ["AET", "host", port(, "manufacturer")]</c> or
-    /// <c>"name": {"AET": ..., "Host": ..., "Port": ..., "AllowStore": ...}</c>; the port may be a string.
+    /// <c>"name": {"AET": ..., "Host": ..., "Port": ..., "AllowStore": ...}</c>; the port may be a
+    /// string. As in Orthanc, "AllowStorageCommitment" sets both AllowNAction and AllowEventReport,
+    /// and the obsolete manufacturer names stand for the behaviour they had.
     /// </summary>
     public static DicomModality Parse(string name, JsonNode? node)
     {
@@ -68,44 +68,75 @@ public sealed record DicomModality(string Name, string AET, string Host, int Por
         switch (node)
         {
             case JsonArray array when array.Count is 3 or 4:
-                return new DicomModality(name, OrthancConfiguration.Text(array[0], where + "[0]"), OrthancConfiguration.Text(array[1], where + "[1]"), ParsePort(array[2], where + "[2]"))
+                return new DicomModality(name, OrthancConfiguration.Text(array[0], where + "[0]"), OrthancConfiguration.Text(array[1], where + "[1]"), ParsePort(array[2], where))
                 {
-                    Manufacturer = array.Count == 4 ? OrthancConfiguration.Text(array[3], where + "[3]") : "Generic",
+                    Manufacturer = array.Count == 4 ? ParseManufacturer(OrthancConfiguration.Text(array[3], where + "[3]"), where) : "Generic",
                 };
             case JsonObject o:
-                bool Flag(string key, bool fallback = true) => o[key] switch
+                var fields = new EntryFields(where, o);
+                var storageCommitment = fields.Has("AllowStorageCommitment") ? fields.Flag("AllowStorageCommitment", true) : (bool?)null;
+                var aet = fields.String("AET");
+                var host = fields.String("Host");
+                if (!fields.Has("Port"))
+                    throw fields.Invalid("Port is missing");
+                return new DicomModality(name, aet, host, ParsePort(o["Port"], where))
                 {
-                    null => fallback,
-                    JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
-                    _ => throw OrthancConfiguration.WrongType($"{where}.{key}", "true or false"),
-                };
-                return new DicomModality(name, OrthancConfiguration.Text(o["AET"], where + ".AET"), OrthancConfiguration.Text(o["Host"], where + ".Host"), ParsePort(o["Port"], where + ".Port"))
-                {
-                    Manufacturer = o["Manufacturer"] is null ? "Generic" : OrthancConfiguration.Text(o["Manufacturer"], where + ".Manufacturer"),
-                    AllowEcho = Flag("AllowEcho"),
-                    AllowFind = Flag("AllowFind"),
-                    AllowFindWorklist = Flag("AllowFindWorklist"),
-                    AllowGet = Flag("AllowGet"),
-                    AllowMove = Flag("AllowMove"),
-                    AllowStore = Flag("AllowStore"),
-                    AllowStorageCommitment = Flag("AllowStorageCommitment"),
-                    AllowTranscoding = Flag("AllowTranscoding"),
-                    AllowNAction = Flag("AllowNAction"),
-                    AllowEventReport = Flag("AllowEventReport"),
-                    UseDicomTls = Flag("UseDicomTls", fallback: false),
-                    LocalAet = o["LocalAet"] is null ? null : OrthancConfiguration.Text(o["LocalAet"], where + ".LocalAet"),
-                    Timeout = o["Timeout"] is null ? 0 : (int)OrthancConfiguration.Number(o["Timeout"], where + ".Timeout"),
+                    Manufacturer = fields.Has("Manufacturer") ? ParseManufacturer(fields.String("Manufacturer"), where) : "Generic",
+                    AllowEcho = fields.Flag("AllowEcho", true),
+                    AllowFind = fields.Flag("AllowFind", true),
+                    AllowFindWorklist = fields.Flag("AllowFindWorklist", true),
+                    AllowGet = fields.Flag("AllowGet", true),
+                    AllowMove = fields.Flag("AllowMove", true),
+                    AllowStore = fields.Flag("AllowStore", true),
+                    AllowTranscoding = fields.Flag("AllowTranscoding", true),
+                    AllowNAction = storageCommitment ?? fields.Flag("AllowNAction", true),
+                    AllowEventReport = storageCommitment ?? fields.Flag("AllowEventReport", true),
+                    UseDicomTls = fields.Flag("UseDicomTls", false),
+                    LocalAet = fields.OptionalString("LocalAet"),
+                    Timeout = fields.UnsignedInteger("Timeout"),
                 };
             default:
                 throw new ConfigurationException($"\"{where}\" must be [\"AET\", \"host\", port] or an object with AET, Host and Port");
         }
     }
 
+    // Orthanc's manufacturers; the obsolete names map to the behaviour Orthanc gives them.
+    private static string ParseManufacturer(string text, string where) => text switch
+    {
+        "Generic" or "GenericNoWildcardInDates" or "GenericNoUniversalWildcard" or "Vitrea" or "GE" => text,
+        "AgfaImpax" or "SyngoVia" => "GenericNoWildcardInDates",
+        "EFilm2" or "MedInria" or "ClearCanvas" or "Dcm4Chee" => "Generic",
+        _ => throw new ConfigurationException($"\"{where}\": unknown manufacturer \"{text}\" (Generic, GenericNoWildcardInDates, GenericNoUniversalWildcard, Vitrea or GE)")
+        {
+            Error = OrthancError.ParameterOutOfRange,
+            Details = $"Unknown modality manufacturer: \"{text}\"",
+        },
+    };
+
+    // An integer or a string holding one, within 1..65534 as Orthanc wants it.
     private static int ParsePort(JsonNode? node, string where)
     {
-        var port = node is JsonValue v && v.GetValueKind() == JsonValueKind.String && long.TryParse(v.GetValue<string>(), out var parsed)
-            ? parsed
-            : OrthancConfiguration.Number(node, where);
-        return port is > 0 and <= 65535 ? (int)port : throw new ConfigurationException($"\"{where}\": {port} is not a TCP port");
+        long port;
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+        {
+            if (!long.TryParse(v.GetValue<string>(), out port))
+                throw new ConfigurationException($"\"{where}\": the port \"{v.GetValue<string>()}\" is not a number");
+        }
+        else if (node is JsonValue n && n.GetValueKind() == JsonValueKind.Number && n.TryGetValue(out long number))
+        {
+            port = number;
+        }
+        else
+        {
+            throw new ConfigurationException($"\"{where}\": the port must be an integer");
+        }
+
+        return port is > 0 and < 65535
+            ? (int)port
+            : throw new ConfigurationException($"\"{where}\": {port} is not a TCP port")
+            {
+                Error = OrthancError.ParameterOutOfRange,
+                Details = $"A TCP port number must be in range [1..65534], but found: {port}",
+            };
     }
 }

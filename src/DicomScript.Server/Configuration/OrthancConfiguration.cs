@@ -24,11 +24,8 @@ public enum MaximumStorageMode
 /// <c>GetOrthancConfiguration</c>) and typed accessors with Orthanc's defaults. A value of the wrong
 /// type is a <see cref="ConfigurationException"/> naming the key.
 /// </summary>
-public sealed class OrthancConfiguration
+public sealed partial class OrthancConfiguration
 {
-    private IReadOnlyList<DicomModality>? _dicomModalities;
-    private IReadOnlyList<OrthancPeer>? _orthancPeers;
-
     internal OrthancConfiguration(JsonObject json, string folder, IReadOnlyList<string> files)
     {
         Json = json;
@@ -162,9 +159,8 @@ public sealed class OrthancConfiguration
     /// <summary>Whether resources sent to modalities and peers are recorded (<c>/exports</c>); off by default since Orthanc 1.4.0.</summary>
     public bool LogExportedResources => Boolean("LogExportedResources", false);
 
-    public bool DicomModalitiesInDatabase => Boolean("DicomModalitiesInDatabase", false);
-
-    public bool OrthancPeersInDatabase => Boolean("OrthancPeersInDatabase", false);
+    /// <summary>Whether a C-ECHO from REST is followed by a C-FIND (the modality knows us), unless the request says.</summary>
+    public bool DicomEchoChecksFind => Boolean("DicomEchoChecksFind", false);
 
     public bool LoadPrivateDictionary => Boolean("LoadPrivateDictionary", true);
 
@@ -181,24 +177,6 @@ public sealed class OrthancConfiguration
         var number = Number(p.Value, $"UserMetadata.{p.Key}");
         return number is >= 1024 and <= 65535 ? (int)number : throw new ConfigurationException($"UserMetadata.{p.Key}: {number} is not within 1024..65535");
     }, StringComparer.Ordinal);
-
-    // Parsed once: the allow lists consult it for every DICOM request.
-    public IReadOnlyList<DicomModality> DicomModalities => _dicomModalities ??= [.. Object("DicomModalities").Select(p => DicomModality.Parse(p.Key, p.Value))];
-
-    /// <summary>The DicomModalities entries with this AE title (without case unless StrictAetComparison).</summary>
-    public IEnumerable<DicomModality> ModalitiesWithAet(string aet)
-    {
-        var comparison = StrictAetComparison ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-        return DicomModalities.Where(m => string.Equals(m.AET, aet, comparison));
-    }
-
-    public IReadOnlyList<OrthancPeer> OrthancPeers => _orthancPeers ??= [.. Object("OrthancPeers").Select(p => OrthancPeer.Parse(p.Key, p.Value))];
-
-    /// <summary>The DicomModalities entry with this symbolic name, or null.</summary>
-    public DicomModality? ModalityNamed(string name) => DicomModalities.FirstOrDefault(m => m.Name == name);
-
-    /// <summary>The OrthancPeers entry with this symbolic name, or null.</summary>
-    public OrthancPeer? PeerNamed(string name) => OrthancPeers.FirstOrDefault(p => p.Name == name);
 
     /// <summary>A path from the configuration, made absolute against the configuration folder.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(path, Folder);

@@ -73,32 +73,47 @@ public sealed record OrthancPeer(string Name, Uri Url, string? Username, string?
         return json;
     }
 
-    /// <summary><c>"name": ["url"(, "user", "password")]</c> or <c>"name": {"Url": ..., "Username": ..., "Password": ...}</c>.</summary>
+    /// <summary>
+    /// <c>"name": ["url"(, "user", "password")]</c> or <c>"name": {"Url": ..., "Username": ...,
+    /// "Password": ..., "HttpHeaders": {...}, "Timeout": ...}</c> ("URL" is accepted for "Url", as by Orthanc).
+    /// </summary>
     public static OrthancPeer Parse(string name, JsonNode? node)
     {
         var where = $"OrthancPeers.{name}";
-        return node switch
+        switch (node)
         {
-            JsonArray { Count: 1 or 3 } a => new OrthancPeer(name, ParseUrl(a[0], where + "[0]"),
-                a.Count == 3 ? OrthancConfiguration.Text(a[1], where + "[1]") : null, a.Count == 3 ? OrthancConfiguration.Text(a[2], where + "[2]") : null),
-            JsonObject o => new OrthancPeer(name, ParseUrl(o["Url"], where + ".Url"),
-                o["Username"] is null ? null : OrthancConfiguration.Text(o["Username"], where + ".Username"),
-                o["Password"] is null ? null : OrthancConfiguration.Text(o["Password"], where + ".Password"))
-            {
-                HttpHeaders = o["HttpHeaders"] is JsonObject headers
-                    ? headers.ToDictionary(h => h.Key, h => OrthancConfiguration.Text(h.Value, $"{where}.HttpHeaders.{h.Key}"), StringComparer.OrdinalIgnoreCase)
-                    : new Dictionary<string, string>(),
-                Timeout = o["Timeout"] is null ? 0 : (int)OrthancConfiguration.Number(o["Timeout"], where + ".Timeout"),
-            },
-            _ => throw new ConfigurationException($"\"{where}\" must be [\"url\"], [\"url\", \"user\", \"password\"] or an object with Url"),
-        };
+            case JsonArray { Count: 1 or 3 } a:
+                return new OrthancPeer(name, ParseUrl(OrthancConfiguration.Text(a[0], where + "[0]"), where),
+                    a.Count == 3 ? OrthancConfiguration.Text(a[1], where + "[1]") : null, a.Count == 3 ? OrthancConfiguration.Text(a[2], where + "[2]") : null);
+            case JsonObject o:
+                var fields = new EntryFields(where, o);
+                var url = fields.OptionalString("Url", false) is { Length: > 0 } given ? given : fields.OptionalString("URL", false) ?? "";
+                return new OrthancPeer(name, ParseUrl(url, where), fields.OptionalString("Username", false), fields.OptionalString("Password", false))
+                {
+                    HttpHeaders = ParseHeaders(fields),
+                    Timeout = fields.UnsignedInteger("Timeout"),
+                };
+            default:
+                throw new ConfigurationException($"\"{where}\" must be [\"url\"], [\"url\", \"user\", \"password\"] or an object with Url");
+        }
     }
 
-    private static Uri ParseUrl(JsonNode? node, string where)
+    private static Dictionary<string, string> ParseHeaders(EntryFields fields)
     {
-        var text = OrthancConfiguration.Text(node, where);
+        if (!fields.Has("HttpHeaders"))
+            return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (fields.Json["HttpHeaders"] is not JsonObject headers
+            || headers.Any(h => h.Value is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String))
+            throw fields.Invalid("HttpHeaders must be an object of strings");
+        return headers.ToDictionary(h => h.Key, h => h.Value!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static Uri ParseUrl(string text, string where)
+    {
+        if (text.Length == 0)
+            throw new ConfigurationException($"\"{where}\": the URL is missing") { Details = "Empty URL" };
         return Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
             ? url
-            : throw new ConfigurationException($"\"{where}\": \"{text}\" is not an http(s) URL");
+            : throw new ConfigurationException($"\"{where}\": \"{text}\" is not an http(s) URL") { Details = $"Bad URL: {text}" };
     }
 }

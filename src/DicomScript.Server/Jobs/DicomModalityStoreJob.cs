@@ -1,9 +1,9 @@
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using DicomScript.Network;
-using DicomScript.Network.Dimse;
 using DicomScript.Network.Scu;
 using DicomScript.Server.Configuration;
+using DicomScript.Server.Remote;
 
 namespace DicomScript.Server.Jobs;
 
@@ -62,15 +62,8 @@ public sealed class DicomModalityStoreJob : SetOfInstancesJob
             throw new JobException(OrthancError.NetworkProtocol, $"DicomAssociation - C-STORE to AET \"{remote.AET}\": {ex.Message}");
         }
 
-        if (status == InstanceSender.NoContextStatus)
-        {
-            throw new JobException(OrthancError.NetworkProtocol,
-                $"No valid presentation context was negotiated for SOP class UID [{file.Dataset.GetString(Dicom.Dictionary.DicomTags.SOPClassUID)}] " +
-                $"and transfer syntax [{file.TransferSyntax.Uid}] while sending to modality [{remote.AET}]");
-        }
-
-        if (status is not (DimseStatus.Success or 0xB000 or 0xB006 or 0xB007))
-            throw new JobException(OrthancError.NetworkProtocol, $"C-STORE SCU to AET \"{remote.AET}\" has failed with DIMSE status 0x{status:X4}");
+        if (StoreStatus.Failure(status, file, remote.AET) is { } failure)
+            throw new JobException(OrthancError.NetworkProtocol, failure);
         if (!_session.IsOpen)
             await CloseAsync(release: false).ConfigureAwait(false);
         return true;

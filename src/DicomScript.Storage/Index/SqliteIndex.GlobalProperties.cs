@@ -8,6 +8,12 @@ public enum GlobalProperty
 {
     /// <summary>The counter behind the "AnonymizedN" patient names.</summary>
     AnonymizationSequence = 3,
+
+    /// <summary>The DicomModalities as a JSON object, when DicomModalitiesInDatabase.</summary>
+    Modalities = 20,
+
+    /// <summary>The OrthancPeers as a JSON object, when OrthancPeersInDatabase.</summary>
+    Peers = 21,
 }
 
 // Global properties: counters and settings of the whole archive, in the GlobalProperties table.
@@ -25,6 +31,23 @@ public sealed partial class SqliteIndex
                 new { property = (int)property, value = next.ToString(CultureInfo.InvariantCulture) }, transaction);
             transaction.Commit();
             return next;
+        }
+    }
+
+    /// <summary>A property's value; null when it was never set.</summary>
+    public string? GetGlobalProperty(GlobalProperty property)
+    {
+        lock (_lock)
+            return _connection.ExecuteScalar<string?>("SELECT value FROM GlobalProperties WHERE property = @property", new { property = (int)property });
+    }
+
+    /// <summary>Sets a property's value (committed when this returns).</summary>
+    public void SetGlobalProperty(GlobalProperty property, string value)
+    {
+        lock (_lock)
+        {
+            _connection.Execute("INSERT INTO GlobalProperties(property, value) VALUES (@property, @value) ON CONFLICT(property) DO UPDATE SET value = excluded.value",
+                new { property = (int)property, value });
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using DicomScript.Dicom.Tests.Support;
 using DicomScript.Server.Configuration;
 using NUnit.Framework;
@@ -149,6 +150,61 @@ public class ConfigurationTests
     {
         var config = ConfigurationLoader.Load(Write("a.json", "{ \"DicomModalities\": { \"bad\": [\"AET\", \"host\", 70000] } }"));
         Assert.That(Assert.Throws<ConfigurationException>(() => _ = config.DicomModalities)!.Message, Does.Contain("DicomModalities.bad"));
+    }
+
+    [Test]
+    public void Modality_StorageCommitment_SetsNActionAndEventReport()
+    {
+        var modality = DicomModality.Parse("m", JsonNode.Parse("""{"AET":"A","Host":"h","Port":104,"AllowNAction":true,"AllowStorageCommitment":false}"""));
+        Assert.That((modality.AllowNAction, modality.AllowEventReport, modality.AllowStore), Is.EqualTo((false, false, true)));
+    }
+
+    [TestCase("AgfaImpax", "GenericNoWildcardInDates")]
+    [TestCase("SyngoVia", "GenericNoWildcardInDates")]
+    [TestCase("ClearCanvas", "Generic")]
+    [TestCase("GenericNoUniversalWildcard", "GenericNoUniversalWildcard")]
+    public void Modality_Manufacturer_ObsoleteNamesMapped(string given, string expected) =>
+        Assert.That(DicomModality.Parse("m", JsonNode.Parse($$"""["A","h",104,"{{given}}"]""")).Manufacturer, Is.EqualTo(expected));
+
+    // The message names the entry for a configuration file; Error and Details are Orthanc's answer to a request body.
+    [TestCase("""{"AET":"A","Host":"h","Port":65535}""", "DicomModalities.m", OrthancError.ParameterOutOfRange, "A TCP port number must be in range [1..65534], but found: 65535")]
+    [TestCase("""{"AET":"A","Host":"h","Port":104,"Manufacturer":"Foo"}""", "unknown manufacturer", OrthancError.ParameterOutOfRange, "Unknown modality manufacturer: \"Foo\"")]
+    [TestCase("""{"AET":"A","Host":"h","Port":104,"AllowFind":"no"}""", "DicomModalities.m.AllowFind", OrthancError.BadFileFormat, "Boolean value expected in field: AllowFind")]
+    [TestCase("""{"AET":"A","Host":"h","Port":104,"Timeout":-1}""", "DicomModalities.m.Timeout", OrthancError.BadFileFormat, "Unsigned integer value expected in field: Timeout")]
+    [TestCase("""{"AET":"A","Port":104}""", "DicomModalities.m.Host", OrthancError.BadFileFormat, "String value expected in field: Host")]
+    [TestCase("""{"AET":"A","Host":"h"}""", "Port is missing", OrthancError.BadFileFormat, null)]
+    public void Modality_BadEntry_MessageAndOrthancDetails(string json, string inMessage, OrthancError error, string? details)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => DicomModality.Parse("m", JsonNode.Parse(json)))!;
+        Assert.That((ex.Error, ex.Details), Is.EqualTo((error, details)));
+        Assert.That(ex.Message, Does.Contain(inMessage));
+    }
+
+    [TestCase("""{"Url":""}""", "Empty URL")]
+    [TestCase("""{"Url":"ftp://h/"}""", "Bad URL: ftp://h/")]
+    [TestCase("""{"Url":3}""", null)]
+    [TestCase("""{"Url":"http://h/","HttpHeaders":{"a":1}}""", null)]
+    [TestCase("""{"Url":"http://h/","Timeout":-1}""", "Unsigned integer value expected in field: Timeout")]
+    public void Peer_BadEntry_OrthancDetails(string json, string? details) =>
+        Assert.That(Assert.Throws<ConfigurationException>(() => OrthancPeer.Parse("p", JsonNode.Parse(json)))!.Details, Is.EqualTo(details));
+
+    [Test]
+    public void Peer_UrlSpelledUrlOrURL()
+    {
+        Assert.That(OrthancPeer.Parse("p", JsonNode.Parse("""{"URL":"http://h:1"}""")).BaseUrl, Is.EqualTo("http://h:1/"));
+        Assert.That(OrthancPeer.Parse("p", JsonNode.Parse("""{"Url":"http://h:2/","URL":"http://h:1"}""")).BaseUrl, Is.EqualTo("http://h:2/"));
+    }
+
+    [TestCase("pacs-1_B", true)]
+    [TestCase("a.b", false)]
+    [TestCase("a b", false)]
+    [TestCase("é", false)]
+    public void CheckName_LettersDigitsDashUnderscore(string name, bool accepted)
+    {
+        if (accepted)
+            Assert.DoesNotThrow(() => OrthancConfiguration.CheckName(name));
+        else
+            Assert.That(Assert.Throws<ConfigurationException>(() => OrthancConfiguration.CheckName(name))!.Details, Does.EndWith(name));
     }
 
     [Test]
