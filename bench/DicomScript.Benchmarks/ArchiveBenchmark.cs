@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using DicomScript.Dicom.Data;
 using DicomScript.Dicom.Dictionary;
 using DicomScript.Network.Scu;
@@ -150,69 +149,4 @@ internal static class ArchiveBenchmark
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-    internal enum Kind
-    {
-        Ours,
-        OursSynced,
-        Orthanc,
-    }
-
-    /// <summary>A server process with a fresh storage folder, deleted when disposed.</summary>
-    private sealed class ArchiveProcess : IDisposable
-    {
-        public const string Aet = "ARCHIVE";
-
-        private readonly Process _process;
-        private readonly string _folder;
-
-        private ArchiveProcess(Process process, string folder, int dicomPort)
-        {
-            _process = process;
-            _folder = folder;
-            Port = dicomPort;
-        }
-
-        public int Port { get; }
-
-        public static ArchiveProcess Start(Kind kind, string root)
-        {
-            var folder = Directory.CreateDirectory(Path.Combine(root, $"{kind}-{Guid.NewGuid():N}")).FullName;
-            var (dicomPort, httpPort) = (Peers.FreePort(), Peers.FreePort());
-            var config = new JsonObject
-            {
-                ["DicomAet"] = Aet,
-                ["DicomPort"] = dicomPort,
-                ["HttpPort"] = httpPort,
-                ["StorageDirectory"] = Path.Combine(folder, "storage"),
-                ["IndexDirectory"] = Path.Combine(folder, "storage"),
-                ["DicomAlwaysAllowFind"] = true,
-                ["Plugins"] = new JsonArray(),
-                ["SyncStorageArea"] = kind == Kind.OursSynced,
-            };
-            var path = Path.Combine(folder, "orthanc.json");
-            File.WriteAllText(path, config.ToJsonString());
-            var process = kind == Kind.Orthanc
-                ? Peers.StartProcess("/usr/sbin/Orthanc", [path])
-                : Peers.StartProcess("dotnet", [Path.Combine(AppContext.BaseDirectory, "dicomscript.dll"), path]);
-            Peers.WaitListening(dicomPort, 30);
-            return new ArchiveProcess(process, folder, dicomPort);
-        }
-
-        public double PeakRssMb() => Peers.PeakRssMb(_process);
-
-        /// <summary>The server's user + system CPU time so far.</summary>
-        public TimeSpan CpuTime()
-        {
-            _process.Refresh();
-            return _process.TotalProcessorTime;
-        }
-
-        public void Dispose()
-        {
-            Peers.Kill(_process);
-            _process.Dispose();
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
 }

@@ -39,12 +39,12 @@ internal static class ResourceJson
         switch (resource.Level)
         {
             case ResourceLevel.Patient:
-                AddCommon(json, index, resource);
+                AddCommon(json, resource);
                 json["MainDicomTags"] = Tags(resource.MainTags, format);
                 json["Studies"] = Ids(resource.ChildrenIds);
                 break;
             case ResourceLevel.Study:
-                AddCommon(json, index, resource);
+                AddCommon(json, resource);
                 json["MainDicomTags"] = Tags(resource.MainTags.Where(t => !IsPatientTag(t.Key)), format);
                 json["ParentPatient"] = resource.ParentId;
                 // A study keeps the patient tags its first instance had (they may differ between studies).
@@ -55,7 +55,7 @@ internal static class ResourceJson
                 var expected = IntegerOf(metadata.GetValueOrDefault((int)MetadataType.ExpectedNumberOfInstances));
                 json["ExpectedNumberOfInstances"] = expected;
                 json["Instances"] = Ids(resource.ChildrenIds);
-                AddCommon(json, index, resource);
+                AddCommon(json, resource);
                 json["MainDicomTags"] = Tags(resource.MainTags, format);
                 json["ParentStudy"] = resource.ParentId;
                 json["Status"] = index.SeriesStatus(id);
@@ -81,9 +81,9 @@ internal static class ResourceJson
         return Sorted(json);
     }
 
-    private static void AddCommon(JsonObject json, SqliteIndex index, ResourceInfo resource)
+    private static void AddCommon(JsonObject json, ResourceInfo resource)
     {
-        json["IsStable"] = index.IsStable(resource.PublicId);
+        json["IsStable"] = resource.IsStable;
         json["LastUpdate"] = resource.Metadata.GetValueOrDefault((int)MetadataType.LastUpdate);
     }
 

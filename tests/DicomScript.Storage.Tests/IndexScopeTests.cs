@@ -79,7 +79,7 @@ public class IndexScopeTests
     [TestCase(ResourceLevel.Instance, "ImageOrientationPatient", "1\\0\\0\\0\\1\\0")]
     [TestCase(ResourceLevel.Instance, "", "")]
     [TestCase(ResourceLevel.Study, "", "")]
-    public void Scope_ConstraintsOnMainTags_SameMatchesWithOrWithoutDescendants(ResourceLevel level, string keyword, string query)
+    public void Scope_ConstraintsOnMainTags_SameMatchesWithOrWithoutDescendantsAndTags(ResourceLevel level, string keyword, string query)
     {
         var lookup = new DicomLookup();
         if (keyword.Length > 0)
@@ -89,12 +89,14 @@ public class IndexScopeTests
         }
 
         var expected = new ResourceFinder(_index.AllResources(), ReadInstance).Find(level, lookup);
-        foreach (var withDescendants in new[] { false, true })
+        foreach (var (withDescendants, allTags) in new[] { (false, true), (true, true), (false, false) })
         {
-            var scope = IndexScope.For(_index, level, lookup, withDescendants);
-            Assert.That(new ResourceFinder(scope, ReadInstance).Find(level, lookup), Is.EqualTo(expected), $"withDescendants: {withDescendants}");
+            var scope = IndexScope.For(_index, level, lookup, withDescendants, allTags);
+            Assert.That(new ResourceFinder(scope, ReadInstance).Find(level, lookup), Is.EqualTo(expected), $"withDescendants: {withDescendants}, allTags: {allTags}");
             if (!withDescendants)
                 Assert.That(scope.Count(r => r.Level > level), Is.Zero, "nothing below the level is read");
+            if (!allTags)
+                Assert.That(scope.SelectMany(r => r.MainTags.Keys).Distinct(), Is.SubsetOf(lookup.Constraints.Select(c => c.Tag)), "only the constrained tags are read");
         }
     }
 
@@ -126,5 +128,63 @@ public class IndexScopeTests
         // An identifier of the query level or above always narrows what is read.
         if (identifierLevel <= level)
             Assert.That(narrowed, Is.GreaterThan(0));
+    }
+
+    // /tools/find compares without case by default: identifiers are then read through their
+    // upper-cased copies, and still find what the whole index finds.
+    [TestCaseSource(nameof(Cases))]
+    public void Scope_WithoutCase_SameMatchesAsTheWholeIndex(ResourceLevel level, DicomTag tag, string extra)
+    {
+        var whole = new ResourceFinder(_index.AllResources(), ReadInstance);
+        var identifierLevel = SqliteIndex.IdentifierLevel(tag)!.Value;
+        var stored = _index.AllResources().Where(r => r.Level == identifierLevel)
+            .Select(r => r.MainTags.GetValueOrDefault(tag)).OfType<string>().Where(v => v.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
+        // Lower-cased and upper-cased forms of the values, so that some differ from what is stored.
+        var queries = stored.Take(4).SelectMany(v => new[] { v.ToLowerInvariant(), v.ToUpperInvariant() }).Append("no-such-value");
+        var narrowed = 0;
+        foreach (var query in queries)
+        {
+            var lookup = new DicomLookup();
+            lookup.AddRestConstraint(tag, query, caseSensitive: false);
+            if (extra == "PatientName")
+                lookup.AddRestConstraint(DicomTags.PatientName, "*", caseSensitive: false);
+            else if (extra == "ImageType")
+                lookup.AddRestConstraint(DicomTags.ImageType, "*", caseSensitive: false);
+            var scope = IndexScope.For(_index, level, lookup);
+            if (scope.Count < _index.AllResources().Count)
+                narrowed++;
+            Assert.That(new ResourceFinder(scope, ReadInstance).Find(level, lookup), Is.EqualTo(whole.Find(level, lookup)), $"{tag} = {query}");
+        }
+
+        if (identifierLevel <= level)
+            Assert.That(narrowed, Is.GreaterThan(0));
+    }
+
+    [TestCase(ResourceLevel.Patient, "PatientName", ResourceLevel.Patient)]
+    [TestCase(ResourceLevel.Study, "PatientName", ResourceLevel.Study)]
+    [TestCase(ResourceLevel.Instance, "PatientName", ResourceLevel.Study)]
+    [TestCase(ResourceLevel.Series, "StudyDate", ResourceLevel.Study)]
+    [TestCase(ResourceLevel.Instance, "Modality", ResourceLevel.Series)]
+    [TestCase(ResourceLevel.Study, "Modality", null)]
+    [TestCase(ResourceLevel.Instance, "ImageOrientationPatient", null)]
+    [TestCase(ResourceLevel.Series, "ImageType", null)]
+    public void RowsSupplying_TheOneLevelWhoseRowsHoldTheComparedValue(ResourceLevel level, string keyword, ResourceLevel? expected)
+    {
+        Assert.That(DicomDictionary.TryFindTag(keyword, out var tag), Is.True);
+        Assert.That(IndexScope.RowsSupplying(level, tag), Is.EqualTo(expected));
+    }
+
+    [TestCase(ResourceLevel.Series, "StudyDate", "19000101-")]
+    [TestCase(ResourceLevel.Instance, "Modality", "MR")]
+    [TestCase(ResourceLevel.Instance, "PatientName", "*")]
+    public void Scope_ConstraintOnAnAncestorsTag_NarrowsAndFindsTheSame(ResourceLevel level, string keyword, string query)
+    {
+        Assert.That(DicomDictionary.TryFindTag(keyword, out var tag), Is.True);
+        var lookup = new DicomLookup();
+        lookup.AddDicomConstraint(tag, query, caseSensitivePN: false);
+        var expected = new ResourceFinder(_index.AllResources(), ReadInstance).Find(level, lookup);
+        var scope = IndexScope.For(_index, level, lookup, withDescendants: false);
+        Assert.That(new ResourceFinder(scope, ReadInstance).Find(level, lookup), Is.EqualTo(expected));
+        Assert.That(scope.Count(r => r.Level == level), Is.LessThan(_index.AllResources().Count(r => r.Level == level)), "fewer candidates than the level holds");
     }
 }

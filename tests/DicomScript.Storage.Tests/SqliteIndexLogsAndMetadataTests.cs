@@ -1,4 +1,8 @@
 using Dapper;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.IO;
+using DicomScript.Dicom.Tests.Support;
+using DicomScript.Storage.Files;
 using DicomScript.Storage.Identifiers;
 using DicomScript.Storage.Index;
 using Microsoft.Data.Sqlite;
@@ -113,6 +117,42 @@ public partial class SqliteIndexTests
             Assert.That(index.ReadMetadata("patient-a", ResourceLevel.Patient, (int)MetadataType.LastUpdate), Is.EqualTo(new MetadataRead(true, "20260101T000000", 0)));
             index.SaveJob("job-1", "{}");
             Assert.That(index.SavedJobs(), Is.EqualTo(new[] { ("job-1", "{}") }), "the jobs table of version 3 exists");
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Test]
+    public void Open_Version3Index_IdentifiersGainTheirUpperCasedCopy()
+    {
+        PydicomCorpus.Require();
+        var dataset = DicomFile.Open(PydicomCorpus.FullPath("test_files/CT_small.dcm")).Dataset;
+        var folder = Directory.CreateTempSubdirectory("index-v3-");
+        try
+        {
+            using (var index = SqliteIndex.Open(folder.FullName))
+                index.Store(InstanceToIndex.Create(dataset, new StoredFile("uuid-1", 1, 1, "", false), new Dictionary<int, string>()), overwrite: false);
+            using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder.FullName, "index.sqlite")};Pooling=false"))
+            {
+                // What version 3 had: identifiers without their upper-cased copy.
+                connection.Open();
+                connection.Execute("""
+                    DROP INDEX DicomIdentifiersFolded;
+                    CREATE TABLE Old AS SELECT id, tag, value FROM DicomIdentifiers;
+                    DROP TABLE DicomIdentifiers;
+                    ALTER TABLE Old RENAME TO DicomIdentifiers;
+                    UPDATE GlobalProperties SET value = '3' WHERE property = 1;
+                    """);
+            }
+
+            using var upgraded = SqliteIndex.Open(folder.FullName);
+            var patientId = dataset.GetString(DicomTags.PatientID)!;
+            Assert.That(patientId.ToLowerInvariant(), Is.Not.EqualTo(patientId), "the test needs letters in the ID");
+            var found = upgraded.ResourcesAround(ResourceLevel.Patient, DicomTags.PatientID, [patientId.ToLowerInvariant()], caseSensitive: false, new ScopeReach(ResourceLevel.Patient));
+            Assert.That(found.Select(r => r.Level), Is.EqualTo(new[] { ResourceLevel.Patient }));
         }
         finally
         {

@@ -140,11 +140,13 @@ public partial class SqliteIndexTests
         Assert.That(stable.Select(c => c.ChangeType), Is.EqualTo(new[] { ChangeType.StableSeries, ChangeType.StableStudy, ChangeType.StablePatient }));
         Assert.That(stable[0].PublicId, Is.EqualTo(series));
         Assert.That(_index.IsStable(series), Is.True);
+        Assert.That((_index.Get(series)!.IsStable, _index.Get(first.InstanceId)!.IsStable), Is.EqualTo((true, true)), "as Get reports it");
         Assert.That(_index.MarkStable(future), Is.Empty, "logged once");
 
         var second = Ingest("test_files/dicomdirtests/98892003/MR2/4981"); // same series
         Assert.That(_index.Get(second.InstanceId)!.ParentId, Is.EqualTo(series));
         Assert.That(_index.IsStable(series), Is.False);
+        Assert.That((_index.Get(series)!.IsStable, _index.Get(second.InstanceId)!.IsStable), Is.EqualTo((false, true)), "an instance is always stable");
         Assert.That(_index.MarkStable(future).Select(c => c.ChangeType), Is.EqualTo(new[] { ChangeType.StableSeries, ChangeType.StableStudy, ChangeType.StablePatient }));
     }
 

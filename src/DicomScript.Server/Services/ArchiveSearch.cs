@@ -31,14 +31,20 @@ public sealed class ArchiveSearch
     /// Whether the caller looks below the matches afterwards (sample files, computed counts); the
     /// search reads them anyway when a constraint needs a file.
     /// </param>
-    public SearchResult Find(ResourceLevel level, DicomLookup lookup, bool readBelow)
+    /// <param name="readTags">
+    /// Whether the caller reads the main tags of the matches and their ancestors from the finder
+    /// (a C-FIND answer does); else only the constrained ones are read.
+    /// </param>
+    public SearchResult Find(ResourceLevel level, DicomLookup lookup, bool readBelow, bool readTags = true)
     {
         ArgumentNullException.ThrowIfNull(lookup);
         var viaSeries = level == ResourceLevel.Study && lookup.Has(DicomTags.ModalitiesInStudy);
         var searched = viaSeries ? lookup.Retarget(DicomTags.ModalitiesInStudy, DicomTags.Modality) : lookup;
         var searchLevel = viaSeries ? ResourceLevel.Series : level;
         var needsFiles = searched.Constraints.Any(c => !ResourceFinder.IsMainTag(c.Tag));
-        var finder = new ResourceFinder(IndexScope.For(_index, searchLevel, searched, withDescendants: readBelow || needsFiles), _readInstance);
+        // Studies found through their series are ordered by StudyInstanceUID, read for that.
+        var finder = new ResourceFinder(IndexScope.For(_index, searchLevel, searched, withDescendants: readBelow || needsFiles,
+            allTags: readTags, alsoRead: viaSeries ? [DicomTags.StudyInstanceUID] : null), _readInstance);
         // Orthanc's order (its SQL groups by public ID above the instance level): instances as
         // they arrived, other levels by public ID, studies found through their series by StudyInstanceUID.
         IReadOnlyList<IndexedResource> matches = viaSeries

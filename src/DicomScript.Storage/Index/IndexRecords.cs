@@ -45,14 +45,15 @@ public sealed record StoreOutcome(StoreStatus Status, string InstanceId, string?
     public IReadOnlyList<string> RecycledFileUuids { get; init; } = [];
 }
 
-/// <summary>A resource as the index knows it.</summary>
+/// <summary>A resource as the index knows it (<paramref name="IsStable"/> always true for an instance).</summary>
 public sealed record ResourceInfo(
     string PublicId,
     ResourceLevel Level,
     string? ParentId,
     IReadOnlyList<string> ChildrenIds,
     IReadOnlyDictionary<DicomTag, string> MainTags,
-    IReadOnlyDictionary<int, string> Metadata);
+    IReadOnlyDictionary<int, string> Metadata,
+    bool IsStable);
 
 /// <summary>What a deletion removed: the files to delete and the nearest ancestor still there.</summary>
 public sealed record DeleteOutcome(IReadOnlyList<string> FileUuids, (string Id, ResourceLevel Level)? RemainingAncestor);
@@ -86,6 +87,12 @@ public sealed record ResourceStatistics(ResourceLevel Level, long Studies, long 
 
 /// <summary>Counts and sizes (/statistics).</summary>
 public sealed record IndexStatistics(long Patients, long Studies, long Series, long Instances, long TotalDiskSize, long TotalUncompressedSize);
+
+/// <summary>
+/// How much of the index around a search's candidates is read: their descendants down to
+/// <paramref name="Deepest"/>, and of the main tags only <paramref name="Tags"/> (all when null).
+/// </summary>
+public sealed record ScopeReach(ResourceLevel Deepest, IReadOnlyCollection<DicomTag>? Tags = null);
 
 /// <summary>A resource as the finder scans it: internal ids link it to its parent.</summary>
 public sealed record IndexedResource(

@@ -5,9 +5,10 @@ internal static class IndexSchema
 {
     /// <summary>
     /// 2: metadata revisions; changes refer to their resource (dropped with it, as in Orthanc);
-    /// exported resources. 3: the jobs engine's saved jobs.
+    /// exported resources. 3: the jobs engine's saved jobs. 4: identifiers also upper-cased
+    /// (<c>folded</c>), for searches without case through the index.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS GlobalProperties(property INTEGER PRIMARY KEY, value TEXT);
@@ -24,8 +25,9 @@ internal static class IndexSchema
             tag INTEGER, value TEXT, PRIMARY KEY(id, tag));
         CREATE TABLE IF NOT EXISTS DicomIdentifiers(
             id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE,
-            tag INTEGER, value TEXT, PRIMARY KEY(id, tag));
+            tag INTEGER, value TEXT, folded TEXT, PRIMARY KEY(id, tag));
         CREATE INDEX IF NOT EXISTS DicomIdentifiersValues ON DicomIdentifiers(tag, value);
+        CREATE INDEX IF NOT EXISTS DicomIdentifiersFolded ON DicomIdentifiers(tag, folded);
         CREATE INDEX IF NOT EXISTS MainDicomTagsByTag ON MainDicomTags(tag);
         CREATE TABLE IF NOT EXISTS Metadata(
             id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE,
@@ -67,4 +69,10 @@ internal static class IndexSchema
 
     /// <summary>From version 2: the Jobs table (made by <see cref="Create"/>) is all that is new.</summary>
     public const string MigrateFrom2 = "UPDATE GlobalProperties SET value = '3' WHERE property = 1;";
+
+    /// <summary>
+    /// From version 3: DicomIdentifiers gains its <c>folded</c> column (added and filled by the
+    /// caller, with the upper-casing searches use; its index is made by <see cref="Create"/>).
+    /// </summary>
+    public const string MigrateFrom3 = "UPDATE GlobalProperties SET value = '4' WHERE property = 1;";
 }

@@ -21,137 +21,174 @@ public sealed partial class SqliteIndex
     public ResourceLevel? LevelOf(string publicId)
     {
         lock (_lock)
-            return (ResourceLevel?)_connection.ExecuteScalar<long?>("SELECT resourceType FROM Resources WHERE publicId = @publicId", new { publicId });
+            return (ResourceLevel?)(long?)_prepared.Scalar(null, "SELECT resourceType FROM Resources WHERE publicId = @publicId", ("@publicId", publicId));
     }
 
-    /// <summary>A resource with its parent, children, main tags and metadata; null when unknown.</summary>
+    /// <summary>A resource with its parent, children, main tags, metadata and stability; null when unknown.</summary>
+    // One prepared statement: every GET of a resource, and every answer of /tools/find with Expand,
+    // comes here. Its rows: the resource (kind 0), its children oldest first (1), tags (2), metadata (3).
     public ResourceInfo? Get(string publicId)
     {
         lock (_lock)
         {
-            var row = _connection.QuerySingleOrDefault<(long Id, long Level, string? Parent)?>("""
-                SELECT r.internalId, r.resourceType, p.publicId FROM Resources r LEFT JOIN Resources p ON p.internalId = r.parentId
-                WHERE r.publicId = @publicId
-                """, new { publicId });
-            if (row is not { } resource)
+            using var reader = _prepared.Reader("""
+                WITH me(id) AS (SELECT internalId FROM Resources WHERE publicId = @publicId)
+                SELECT 0, r.resourceType, p.publicId, CASE WHEN r.resourceType = 3 THEN 1 ELSE r.isStable END
+                    FROM Resources r LEFT JOIN Resources p ON p.internalId = r.parentId WHERE r.internalId = (SELECT id FROM me)
+                UNION ALL SELECT 1, internalId, publicId, NULL FROM Resources WHERE parentId = (SELECT id FROM me)
+                UNION ALL SELECT 2, tag, value, NULL FROM MainDicomTags WHERE id = (SELECT id FROM me)
+                UNION ALL SELECT 3, type, value, NULL FROM Metadata WHERE id = (SELECT id FROM me)
+                ORDER BY 1, 2
+                """, ("@publicId", publicId));
+            if (!reader.Read())
                 return null;
-            var children = _connection.Query<string>("SELECT publicId FROM Resources WHERE parentId = @id ORDER BY internalId", new { id = resource.Id }).ToList();
-            var tags = _connection.Query<(long Tag, string Value)>("SELECT tag, value FROM MainDicomTags WHERE id = @id", new { id = resource.Id })
-                .ToDictionary(t => new DicomTag((uint)t.Tag), t => t.Value);
-            var metadata = _connection.Query<(long Type, string Value)>("SELECT type, value FROM Metadata WHERE id = @id", new { id = resource.Id })
-                .ToDictionary(m => (int)m.Type, m => m.Value);
-            return new ResourceInfo(publicId, (ResourceLevel)resource.Level, resource.Parent, children, tags, metadata);
+            var (level, parent, stable) = ((ResourceLevel)reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt64(3) == 1);
+            var children = new List<string>();
+            var tags = new Dictionary<DicomTag, string>();
+            var metadata = new Dictionary<int, string>();
+            while (reader.Read())
+            {
+                switch (reader.GetInt64(0))
+                {
+                    case 1:
+                        children.Add(reader.GetString(2));
+                        break;
+                    case 2:
+                        tags[new DicomTag((uint)reader.GetInt64(1))] = reader.GetString(2);
+                        break;
+                    default:
+                        metadata[(int)reader.GetInt64(1)] = reader.GetString(2);
+                        break;
+                }
+            }
+
+            return new ResourceInfo(publicId, level, parent, children, tags, metadata, stable);
         }
     }
 
     /// <summary>
-    /// Every resource with its parent and main tags, read in two statements: what the finder
+    /// Every resource with its parent and main tags, read in one statement: what the finder
     /// scans. A whole-index read is fine at the sizes a scripted PACS node holds today; a finder
     /// that pushes constraints into SQL can replace it without changing its callers.
     /// </summary>
     public IReadOnlyList<IndexedResource> AllResources()
     {
         lock (_lock)
-            return ReadResources("SELECT id, tag, value FROM MainDicomTags", "SELECT internalId, resourceType, publicId, parentId FROM Resources ORDER BY internalId");
+            return ReadResources("SELECT internalId FROM Resources", []);
     }
 
     /// <summary>
     /// The resources of <paramref name="level"/> whose identifier <paramref name="tag"/> is one of
-    /// <paramref name="values"/>, with all their ancestors and descendants: everything a search
-    /// constrained by that identifier can look at, read through the identifier index instead of
-    /// the whole table.
+    /// <paramref name="values"/> (without case when not <paramref name="caseSensitive"/>: the
+    /// values' upper-case forms, as a search compares them), with all their ancestors and their
+    /// descendants as far as <paramref name="reach"/> says: everything a search constrained by that
+    /// identifier can look at, read through the identifier index instead of the whole table.
     /// </summary>
-    public IReadOnlyList<IndexedResource> ResourcesAround(ResourceLevel level, DicomTag tag, IReadOnlyCollection<string> values)
+    public IReadOnlyList<IndexedResource> ResourcesAround(ResourceLevel level, DicomTag tag, IReadOnlyCollection<string> values, bool caseSensitive,
+        ScopeReach reach)
     {
         ArgumentNullException.ThrowIfNull(values);
-        return LoadScope("""
+        var column = caseSensitive ? "value" : "folded";
+        var keys = caseSensitive ? values : [.. values.Select(FoldCase)];
+        return LoadScope($"""
             SELECT r.internalId FROM DicomIdentifiers d JOIN Resources r ON r.internalId = d.id
-            WHERE d.tag = @tag AND d.value IN (SELECT value FROM json_each(@values)) AND r.resourceType = @level
-            """, [("@tag", (long)tag.Value), ("@values", System.Text.Json.JsonSerializer.Serialize(values)), ("@level", (int)level)], withDescendants: true);
+            WHERE d.tag = @tag AND d.{column} IN (SELECT value FROM json_each(@values)) AND r.resourceType = @level
+            """, [("@tag", (long)tag.Value), ("@values", System.Text.Json.JsonSerializer.Serialize(keys)), ("@level", (int)level)], reach);
     }
 
     /// <summary>
-    /// The given resources (internal ids) with their ancestors and, when asked, their descendants:
-    /// what a search over those candidates reads.
+    /// The given resources (internal ids) with their ancestors and their descendants as far as
+    /// <paramref name="reach"/> says: what a search over those candidates reads.
     /// </summary>
-    public IReadOnlyList<IndexedResource> ResourcesFrom(IReadOnlyCollection<long> internalIds, bool withDescendants)
+    public IReadOnlyList<IndexedResource> ResourcesFrom(IReadOnlyCollection<long> internalIds, ScopeReach reach)
     {
         ArgumentNullException.ThrowIfNull(internalIds);
         // A JSON array as one parameter: no limit on how many ids.
-        return LoadScope("SELECT value FROM json_each(@ids)", [("@ids", System.Text.Json.JsonSerializer.Serialize(internalIds))], withDescendants);
+        return LoadScope("SELECT value FROM json_each(@ids)", [("@ids", System.Text.Json.JsonSerializer.Serialize(internalIds))], reach);
     }
 
-    /// <summary>Every resource of a level with its ancestors and, when asked, its descendants.</summary>
-    public IReadOnlyList<IndexedResource> ResourcesAt(ResourceLevel level, bool withDescendants) =>
-        LoadScope("SELECT internalId FROM Resources WHERE resourceType = @level", [("@level", (int)level)], withDescendants);
+    /// <summary>Every resource of a level with its ancestors and its descendants as far as <paramref name="reach"/> says.</summary>
+    public IReadOnlyList<IndexedResource> ResourcesAt(ResourceLevel level, ScopeReach reach) =>
+        LoadScope("SELECT internalId FROM Resources WHERE resourceType = @level", [("@level", (int)level)], reach);
 
     /// <summary>The value of one main tag on each resource of a level that has it, by internal id (read through the tag index).</summary>
     public IReadOnlyList<(long InternalId, string Value)> TagValues(ResourceLevel level, DicomTag tag)
     {
         lock (_lock)
         {
-            return [.. _connection.Query<(long, string)>(
+            using var reader = _prepared.Reader(
                 "SELECT m.id, m.value FROM MainDicomTags m JOIN Resources r ON r.internalId = m.id WHERE m.tag = @tag AND r.resourceType = @level",
-                new { tag = (long)tag.Value, level = (int)level })];
+                ("@tag", (long)tag.Value), ("@level", (int)level));
+            var values = new List<(long, string)>();
+            while (reader.Read())
+                values.Add((reader.GetInt64(0), reader.GetString(1)));
+            return values;
         }
     }
 
-    // Seeds (a statement giving internal ids), their ancestors and optionally their descendants,
-    // with main tags, in two statements.
-    private List<IndexedResource> LoadScope(string seeds, (string Name, object Value)[] parameters, bool withDescendants)
+    /// <summary>The internal ids of the resources of <paramref name="level"/> below the given ones (the given ones when they are of that level).</summary>
+    public IReadOnlyList<long> DescendantsAt(IReadOnlyCollection<long> internalIds, ResourceLevel level)
+    {
+        ArgumentNullException.ThrowIfNull(internalIds);
+        lock (_lock)
+        {
+            using var reader = _prepared.Reader("""
+                WITH RECURSIVE down(id, level) AS (
+                    SELECT internalId, resourceType FROM Resources WHERE internalId IN (SELECT value FROM json_each(@ids))
+                    UNION ALL SELECT r.internalId, r.resourceType FROM Resources r JOIN down ON r.parentId = down.id WHERE down.level < @level)
+                SELECT id FROM down WHERE level = @level
+                """, ("@ids", System.Text.Json.JsonSerializer.Serialize(internalIds)), ("@level", (int)level));
+            var ids = new List<long>();
+            while (reader.Read())
+                ids.Add(reader.GetInt64(0));
+            return ids;
+        }
+    }
+
+    // Seeds (a statement giving internal ids), their ancestors and their descendants down to a
+    // level, with (some of) their main tags.
+    private List<IndexedResource> LoadScope(string seeds, (string Name, object Value)[] parameters, ScopeReach reach)
     {
         var scope = $"""
             WITH RECURSIVE seeds(id) AS ({seeds}),
-            down(id) AS (SELECT id FROM seeds{(withDescendants ? " UNION ALL SELECT r.internalId FROM Resources r JOIN down ON r.parentId = down.id" : "")}),
+            down(id) AS (SELECT id FROM seeds UNION ALL
+                SELECT r.internalId FROM Resources r JOIN down ON r.parentId = down.id WHERE r.resourceType <= {(int)reach.Deepest}),
             up(id, parent) AS (
                 SELECT internalId, parentId FROM Resources WHERE internalId IN (SELECT id FROM seeds)
                 UNION SELECT p.internalId, p.parentId FROM Resources p JOIN up ON p.internalId = up.parent),
             scope(id) AS (SELECT id FROM down UNION SELECT id FROM up)
             """;
         lock (_lock)
-        {
-            return ReadResources(scope + " SELECT m.id, m.tag, m.value FROM MainDicomTags m WHERE m.id IN (SELECT id FROM scope)",
-                scope + " SELECT internalId, resourceType, publicId, parentId FROM Resources WHERE internalId IN (SELECT id FROM scope) ORDER BY internalId",
-                parameters);
-        }
+            return ReadResources(scope, parameters, reach.Tags);
     }
 
-    // Resources and their main tags, read with typed readers (no per-value boxing: this is the hot
-    // part of every C-FIND). The statements give (id, tag, value) and (id, level, publicId, parent).
-    private List<IndexedResource> ReadResources(string tagsSql, string resourcesSql, params (string Name, object Value)[] parameters)
+    // Resources (the ids a statement or WITH clause named "scope" gives) with their main tags (only
+    // those of `tags` unless null), in one statement, read with typed readers (no per-value boxing:
+    // this is the hot part of every C-FIND and /tools/find).
+    private List<IndexedResource> ReadResources(string scope, (string Name, object Value)[] parameters, IReadOnlyCollection<DicomTag>? tags = null)
     {
-        SqliteCommand Command(string sql)
-        {
-            var command = _connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var (name, value) in parameters)
-                command.Parameters.AddWithValue(name, value);
-            return command;
-        }
-
-        var tags = new Dictionary<long, Dictionary<DicomTag, string>>();
-        using (var command = Command(tagsSql))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                var id = reader.GetInt64(0);
-                if (!tags.TryGetValue(id, out var own))
-                    tags[id] = own = [];
-                own[new DicomTag((uint)reader.GetInt64(1))] = reader.GetString(2);
-            }
-        }
-
+        var sql = (scope.StartsWith("WITH", StringComparison.Ordinal) ? scope : $"WITH scope(id) AS ({scope})") + $"""
+             SELECT r.internalId, r.resourceType, r.publicId, r.parentId, m.tag, m.value
+             FROM Resources r LEFT JOIN MainDicomTags m ON m.id = r.internalId{(tags is null ? "" : " AND m.tag IN (SELECT value FROM json_each(@tags))")}
+             WHERE r.internalId IN (SELECT id FROM scope) ORDER BY r.internalId
+            """;
+        var bound = parameters.Select(p => (p.Name, (object?)p.Value));
+        if (tags is not null)
+            bound = bound.Append(("@tags", System.Text.Json.JsonSerializer.Serialize(tags.Select(t => (long)t.Value))));
         var resources = new List<IndexedResource>();
-        using (var command = Command(resourcesSql))
-        using (var reader = command.ExecuteReader())
+        Dictionary<DicomTag, string>? own = null;
+        using var reader = _prepared.Reader(sql, [.. bound]);
+        while (reader.Read())
         {
-            while (reader.Read())
+            var id = reader.GetInt64(0);
+            if (resources.Count == 0 || resources[^1].InternalId != id)
             {
-                var id = reader.GetInt64(0);
-                resources.Add(new IndexedResource(id, (ResourceLevel)reader.GetInt64(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                    tags.TryGetValue(id, out var own) ? own : new Dictionary<DicomTag, string>()));
+                own = [];
+                resources.Add(new IndexedResource(id, (ResourceLevel)reader.GetInt64(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), own));
             }
+
+            if (!reader.IsDBNull(4))
+                own![new DicomTag((uint)reader.GetInt64(4))] = reader.GetString(5);
         }
 
         return resources;
@@ -166,9 +203,9 @@ public sealed partial class SqliteIndex
     {
         lock (_lock)
         {
-            return _connection.ExecuteScalar<string?>(
+            return (string?)_prepared.Scalar(null,
                 "SELECT m.value FROM Metadata m JOIN Resources r ON r.internalId = m.id WHERE r.publicId = @publicId AND m.type = @type",
-                new { publicId, type = (int)type });
+                ("@publicId", publicId), ("@type", (int)type));
         }
     }
 
@@ -177,11 +214,11 @@ public sealed partial class SqliteIndex
     {
         lock (_lock)
         {
-            var row = _connection.QuerySingleOrDefault<(string Uuid, long Uncompressed, long Stored, string Md5, long Compressed)?>("""
+            using var row = _prepared.Reader("""
                 SELECT a.uuid, a.uncompressedSize, a.storedSize, a.uncompressedMd5, a.compressed
                 FROM AttachedFiles a JOIN Resources r ON r.internalId = a.id WHERE r.publicId = @instanceId AND a.fileType = @type
-                """, new { instanceId, type = DicomAttachment });
-            return row is { } f ? new StoredFile(f.Uuid, f.Uncompressed, f.Stored, f.Md5, f.Compressed != 0) : null;
+                """, ("@instanceId", instanceId), ("@type", DicomAttachment));
+            return row.Read() ? new StoredFile(row.GetString(0), row.GetInt64(1), row.GetInt64(2), row.IsDBNull(3) ? "" : row.GetString(3), row.GetInt64(4) != 0) : null;
         }
     }
 
@@ -225,7 +262,7 @@ public sealed partial class SqliteIndex
     public bool IsStable(string publicId)
     {
         lock (_lock)
-            return _connection.ExecuteScalar<long?>("SELECT CASE WHEN resourceType = 3 THEN 1 ELSE isStable END FROM Resources WHERE publicId = @publicId", new { publicId }) == 1;
+            return (long?)_prepared.Scalar(null, "SELECT CASE WHEN resourceType = 3 THEN 1 ELSE isStable END FROM Resources WHERE publicId = @publicId", ("@publicId", publicId)) == 1;
     }
 
     /// <summary>True when an attachment with this UUID is referenced by the index.</summary>

@@ -113,7 +113,8 @@ public sealed partial class SqliteIndex
         foreach (var tag in Identifiers[level])
         {
             if (instance.MainTags.GetValueOrDefault(level)?.TryGetValue(tag, out var value) == true)
-                _prepared.Execute(transaction, "INSERT INTO DicomIdentifiers(id, tag, value) VALUES (@id, @tag, @value)", ("@id", id), ("@tag", (long)tag.Value), ("@value", value));
+                _prepared.Execute(transaction, "INSERT INTO DicomIdentifiers(id, tag, value, folded) VALUES (@id, @tag, @value, @folded)",
+                    ("@id", id), ("@tag", (long)tag.Value), ("@value", value), ("@folded", FoldCase(value)));
         }
 
         return (id, true);

@@ -44,13 +44,16 @@ public sealed partial class SqliteIndex : IDisposable
         var version = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'GlobalProperties'") == 0
             ? null
             : connection.ExecuteScalar<string?>("SELECT value FROM GlobalProperties WHERE property = 1");
-        if (version is "1" or "2")
+        if (version is "1" or "2" or "3")
         {
             using var transaction = connection.BeginTransaction();
             if (version == "1")
                 connection.Execute(IndexSchema.MigrateFrom1, transaction: transaction);
+            if (version is "1" or "2")
+                connection.Execute(IndexSchema.MigrateFrom2, transaction: transaction);
+            connection.Execute(IndexSchema.MigrateFrom3, transaction: transaction);
+            AddFoldedIdentifiers(connection, transaction);
             connection.Execute(IndexSchema.Create, transaction: transaction);
-            connection.Execute(IndexSchema.MigrateFrom2, transaction: transaction);
             transaction.Commit();
             version = IndexSchema.Version.ToString(CultureInfo.InvariantCulture);
         }
@@ -64,6 +67,19 @@ public sealed partial class SqliteIndex : IDisposable
             connection.Execute("INSERT INTO GlobalProperties(property, value) VALUES (1, @v)", new { v = IndexSchema.Version.ToString(CultureInfo.InvariantCulture) });
         return new SqliteIndex(connection);
     }
+
+    // Version 4's DicomIdentifiers.folded, filled in C#: SQLite's upper() knows only ASCII.
+    private static void AddFoldedIdentifiers(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'DicomIdentifiers'", transaction: transaction) == 0)
+            return; // made with the column by the schema
+        connection.Execute("ALTER TABLE DicomIdentifiers ADD COLUMN folded TEXT", transaction: transaction);
+        foreach (var (id, tag, value) in connection.Query<(long, long, string)>("SELECT id, tag, value FROM DicomIdentifiers", transaction: transaction).ToList())
+            connection.Execute("UPDATE DicomIdentifiers SET folded = @folded WHERE id = @id AND tag = @tag", new { folded = FoldCase(value), id, tag }, transaction);
+    }
+
+    /// <summary>An identifier as searches without case compare it (and the index keeps it, <c>folded</c>).</summary>
+    public static string FoldCase(string value) => value.ToUpperInvariant();
 
     /// <summary>SQLite's synchronous level: 1 (NORMAL) or 2 (FULL, durable).</summary>
     public long Synchronous

@@ -8,13 +8,14 @@ namespace DicomScript.Storage.Search;
 /// What a search needs to read from the index, instead of all of it:
 /// <list type="bullet">
 /// <item>When the lookup pins a DICOM identifier of the query level or above (PatientID,
-/// StudyInstanceUID, AccessionNumber, SeriesInstanceUID, SOPInstanceUID) to exact values, every
-/// match lies under those resources: they, their ancestors and descendants are read through the
-/// identifier index.</item>
-/// <item>Otherwise the candidates of the query level are narrowed by the constraints on tags their
-/// own index rows hold (read tag by tag through the tag index, each value tested with the
-/// constraint's own rule), and only those candidates, their ancestors and, when the search needs
-/// them, their descendants are read.</item>
+/// StudyInstanceUID, AccessionNumber, SeriesInstanceUID, SOPInstanceUID) to exact values (with or
+/// without case), every match lies under those resources: they, their ancestors and descendants
+/// are read through the identifier index.</item>
+/// <item>Otherwise the candidates of the query level are narrowed by the constraints on tags the
+/// index rows of that level or of one above hold (read tag by tag through the tag index, each
+/// value tested with the constraint's own rule; StudyDate in a series query narrows the studies,
+/// then takes their series), and only those candidates, their ancestors and, when the search
+/// needs them, their descendants are read.</item>
 /// </list>
 /// The finder then applies the same rules to the smaller set, so the answers are the same.
 /// </summary>
@@ -27,43 +28,61 @@ public static class IndexScope
     /// Whether the search looks below the query level: constraints on deeper tags or tags outside
     /// the index, computed counts, sample files.
     /// </param>
-    public static IReadOnlyList<IndexedResource> For(SqliteIndex index, ResourceLevel queryLevel, DicomLookup lookup, bool withDescendants = true)
+    /// <param name="allTags">
+    /// Whether the caller reads the main tags of what was found (a C-FIND answer does); else only
+    /// those the constraints and <paramref name="alsoRead"/> name are read.
+    /// </param>
+    /// <param name="alsoRead">Tags read besides the constrained ones when not <paramref name="allTags"/>.</param>
+    public static IReadOnlyList<IndexedResource> For(SqliteIndex index, ResourceLevel queryLevel, DicomLookup lookup, bool withDescendants = true,
+        bool allTags = true, IEnumerable<DicomTag>? alsoRead = null)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(lookup);
         // A deeper identifier (SOPInstanceUID in a study query) is not used: the finder's sample
         // instance of a candidate must stay the oldest of all its instances.
+        var reach = new ScopeReach(withDescendants ? ResourceLevel.Instance : queryLevel,
+            allTags ? null : [.. lookup.Constraints.Select(c => c.Tag).Concat(alsoRead ?? []).Distinct()]);
         var pinned = lookup.Constraints
-            .Where(c => c is { Mandatory: true, CaseSensitive: true, Kind: ConstraintKind.Equal or ConstraintKind.List })
+            .Where(c => c is { Mandatory: true, Kind: ConstraintKind.Equal or ConstraintKind.List })
             .Select(c => (Constraint: c, Level: SqliteIndex.IdentifierLevel(c.Tag)))
             .Where(p => p.Level is { } level && level <= queryLevel)
             .OrderByDescending(p => p.Level) // the deepest pinned level narrows most
             .FirstOrDefault();
         if (pinned.Constraint is { } constraint)
-            return index.ResourcesAround(pinned.Level!.Value, constraint.Tag, [.. constraint.Values]);
+            return index.ResourcesAround(pinned.Level!.Value, constraint.Tag, [.. constraint.Values], constraint.CaseSensitive, reach);
 
-        IEnumerable<long>? candidates = null;
-        foreach (var onOwnRows in lookup.Constraints.Where(c => c.Mandatory && StoredOnRowsOf(queryLevel, c.Tag)))
+        HashSet<long>? candidates = null;
+        foreach (var narrowing in lookup.Constraints.Where(c => c.Mandatory))
         {
-            // A mandatory constraint fails on a resource without the tag, so the rows that have it are enough.
-            var passing = index.TagValues(queryLevel, onOwnRows.Tag).Where(v => onOwnRows.IsMatch(v.Value)).Select(v => v.InternalId);
-            candidates = candidates is null ? passing.ToHashSet() : candidates.Intersect(passing).ToHashSet();
+            if (RowsSupplying(queryLevel, narrowing.Tag) is not { } rows)
+                continue;
+            // A mandatory constraint fails on a resource without the tag, so the rows that have it
+            // are enough; a level above the query's narrows to the resources below the passing ones.
+            var passing = index.TagValues(rows, narrowing.Tag).Where(v => narrowing.IsMatch(v.Value)).Select(v => v.InternalId).ToList();
+            var atQueryLevel = rows == queryLevel ? passing : index.DescendantsAt(passing, queryLevel);
+            if (candidates is null)
+                candidates = [.. atQueryLevel];
+            else
+                candidates.IntersectWith(atQueryLevel);
         }
 
-        return candidates is null ? index.ResourcesAt(queryLevel, withDescendants) : index.ResourcesFrom([.. candidates], withDescendants);
+        return candidates is null ? index.ResourcesAt(queryLevel, reach) : index.ResourcesFrom(candidates, reach);
     }
 
     /// <summary>
-    /// Whether the value a search compares for this tag is always the one on the level's own index
-    /// rows: the rows hold it (a study's hold its patient's tags too) and no ancestor's rows could
-    /// supply it instead (ImageOrientationPatient is a series and an instance tag).
+    /// The one level whose index rows always supply the value a search at <paramref name="queryLevel"/>
+    /// compares for <paramref name="tag"/> (the finder takes it from the resource or its nearest
+    /// ancestor that has it; below the patient level, patient tags from the study's copy); null
+    /// when no level's rows hold the tag, or several could (ImageOrientationPatient is a series and
+    /// an instance tag).
     /// </summary>
-    public static bool StoredOnRowsOf(ResourceLevel level, DicomTag tag)
+    public static ResourceLevel? RowsSupplying(ResourceLevel queryLevel, DicomTag tag)
     {
         static bool OnRows(ResourceLevel rows, DicomTag tag) =>
             MainDicomTags.Of(rows).Contains(tag) || (rows == ResourceLevel.Study && MainDicomTags.Of(ResourceLevel.Patient).Contains(tag));
-        // Below the patient level, patient tags come from the study's copy, never the patient's rows.
-        var ancestors = Enum.GetValues<ResourceLevel>().Where(l => l < level && (l != ResourceLevel.Patient || level == ResourceLevel.Patient));
-        return OnRows(level, tag) && !ancestors.Any(a => OnRows(a, tag));
+        var supplying = Enum.GetValues<ResourceLevel>()
+            .Where(l => l <= queryLevel && (l != ResourceLevel.Patient || queryLevel == ResourceLevel.Patient) && OnRows(l, tag))
+            .ToList();
+        return supplying.Count == 1 ? supplying[0] : null;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using DicomScript.Dicom.Data;
+using DicomScript.Storage.Index;
 
 namespace DicomScript.Storage.Search;
 
@@ -101,7 +102,7 @@ public sealed class TagConstraint
     };
 
     // Case-insensitive matching folds to upper case but keeps accents ("é" matches "É", not "E").
-    private static string Normalize(string value) => value.ToUpperInvariant();
+    private static string Normalize(string value) => SqliteIndex.FoldCase(value);
 
     // The whole value must match: '*' is any run of characters (also none), '?' exactly one.
     private static Regex WildcardToRegex(string pattern)
