@@ -116,12 +116,8 @@ internal static class CommandLine
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .CreateLogger();
         using var loggerFactory = new SerilogLoggerFactory(serilog);
-        await using var server = DicomScriptServer.Create(configuration, loggerFactory);
-        server.Start();
-        await using var rest = configuration.HttpServerEnabled ? RestServer.Create(server, loggerFactory) : null;
-        if (rest is not null)
-            await rest.StartAsync().ConfigureAwait(false);
-
+        // Signals are taken before anything starts: one that comes while the services start stops
+        // them once they have started, instead of being lost.
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
@@ -133,6 +129,11 @@ internal static class CommandLine
             context.Cancel = true;
             stop.TrySetResult();
         });
+        await using var server = DicomScriptServer.Create(configuration, loggerFactory);
+        server.Start();
+        await using var rest = configuration.HttpServerEnabled ? RestServer.Create(server, loggerFactory) : null;
+        if (rest is not null)
+            await rest.StartAsync().ConfigureAwait(false);
         await stop.Task.ConfigureAwait(false);
         if (rest is not null)
             await rest.StopAsync().ConfigureAwait(false);

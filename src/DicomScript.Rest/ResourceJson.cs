@@ -32,8 +32,27 @@ internal static class ResourceJson
     public static JsonObject? Describe(SqliteIndex index, string id, OrthancTagFormat format = OrthancTagFormat.Simplified, ResourceLevel? level = null)
     {
         var resource = index.Get(id);
-        if (resource is null || (level is not null && resource.Level != level))
-            return null;
+        return resource is null || (level is not null && resource.Level != level) ? null : Describe(index, resource, format);
+    }
+
+    /// <summary>
+    /// The objects of several resources, in their order, as <see cref="Describe(SqliteIndex, string, OrthancTagFormat, ResourceLevel?)"/>
+    /// gives each (the unknown ones, or those not of <paramref name="level"/>, left out), read from the index at once.
+    /// </summary>
+    public static IEnumerable<JsonObject> DescribeMany(SqliteIndex index, IReadOnlyList<string> ids, OrthancTagFormat format = OrthancTagFormat.Simplified,
+        ResourceLevel? level = null)
+    {
+        var resources = index.GetMany(ids);
+        foreach (var id in ids)
+        {
+            if (resources.TryGetValue(id, out var resource) && (level is null || resource.Level == level))
+                yield return Describe(index, resource, format);
+        }
+    }
+
+    private static JsonObject Describe(SqliteIndex index, ResourceInfo resource, OrthancTagFormat format)
+    {
+        var id = resource.PublicId;
         var json = new JsonObject { ["ID"] = id };
         var metadata = resource.Metadata;
         switch (resource.Level)

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace DicomScript.Rest;
@@ -42,6 +43,9 @@ public sealed partial class RestServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "DicomScript", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
+        // SIGTERM and Ctrl+C are the command line's to handle (it stops REST, then DICOM, jobs and
+        // index): the web host's console lifetime would take them and stop Kestrel alone.
+        builder.Services.AddSingleton<IHostLifetime, SignalsLeftToTheProcess>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -89,4 +93,12 @@ public sealed partial class RestServer : IAsyncDisposable
 
     [LoggerMessage(3001, LogLevel.Warning, "{Warning}")]
     private static partial void LogInsecure(ILogger logger, string warning);
+}
+
+/// <summary>A host lifetime that does nothing: see <see cref="RestServer.Create"/>.</summary>
+internal sealed class SignalsLeftToTheProcess : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

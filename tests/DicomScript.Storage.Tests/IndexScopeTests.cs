@@ -98,6 +98,32 @@ public class IndexScopeTests
             if (!allTags)
                 Assert.That(scope.SelectMany(r => r.MainTags.Keys).Distinct(), Is.SubsetOf(lookup.Constraints.Select(c => c.Tag)), "only the constrained tags are read");
         }
+
+        if (IndexScope.ExactMatches(_index, level, lookup) is { } exact)
+            Assert.That(exact.Select(r => r.PublicId), Is.EquivalentTo(expected), "decided by the index rows alone");
+    }
+
+    // Constraints the index rows decide alone: the matches come without a finder, and are the same.
+    [TestCase(ResourceLevel.Patient, "PatientName", "*^*", true)]
+    [TestCase(ResourceLevel.Study, "StudyDate", "20000101-", true)]
+    [TestCase(ResourceLevel.Series, "StudyDate", "-20100101", true)]
+    [TestCase(ResourceLevel.Instance, "Modality", "MR\\CT", true)]
+    [TestCase(ResourceLevel.Study, "Modality", "MR", false)]
+    [TestCase(ResourceLevel.Instance, "ImageOrientationPatient", "1\\0\\0\\0\\1\\0", false)]
+    [TestCase(ResourceLevel.Study, "StudyInstanceUID", "1.2.3", false)]
+    public void ExactMatches_WhenTheRowsDecide_SameAsTheFinder(ResourceLevel level, string keyword, string query, bool decided)
+    {
+        Assert.That(DicomDictionary.TryFindTag(keyword, out var tag), Is.True);
+        var lookup = new DicomLookup();
+        lookup.AddDicomConstraint(tag, query, caseSensitivePN: false);
+        var exact = IndexScope.ExactMatches(_index, level, lookup);
+        Assert.That(exact is not null, Is.EqualTo(decided));
+        if (exact is not null)
+        {
+            var expected = new ResourceFinder(_index.AllResources(), ReadInstance).Find(level, lookup);
+            Assert.That(exact.Select(r => r.PublicId), Is.EquivalentTo(expected));
+            Assert.That(expected, Is.Not.Empty, "a case that finds something");
+        }
     }
 
     [TestCaseSource(nameof(Cases))]

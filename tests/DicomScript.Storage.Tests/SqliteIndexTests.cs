@@ -128,6 +128,29 @@ public partial class SqliteIndexTests
     }
 
     [Test]
+    public void GetMany_SameAsGetForEach_UnknownLeftOut()
+    {
+        var first = Ingest("test_files/dicomdirtests/98892003/MR2/4950");
+        var second = Ingest("test_files/CT_small.dcm");
+        var instance = _index.Get(first.InstanceId)!;
+        var ids = new[] { first.InstanceId, instance.ParentId!, second.InstanceId, "no-such-resource" };
+        var many = _index.GetMany(ids);
+        Assert.That(many.Keys, Is.EquivalentTo(ids[..3]));
+        foreach (var id in ids[..3])
+        {
+            var (one, batched) = (_index.Get(id)!, many[id]);
+            Assert.That((batched.Level, batched.ParentId, batched.IsStable), Is.EqualTo((one.Level, one.ParentId, one.IsStable)), id);
+            Assert.That(batched.ChildrenIds, Is.EqualTo(one.ChildrenIds), id);
+            Assert.That(batched.MainTags, Is.EquivalentTo(one.MainTags), id);
+            Assert.That(batched.Metadata, Is.EquivalentTo(one.Metadata), id);
+        }
+
+        Assert.That(many[instance.ParentId!].ChildrenIds, Is.EqualTo(new[] { first.InstanceId }));
+        Assert.That(many[first.InstanceId].MainTags, Is.Not.Empty);
+        Assert.That(many[first.InstanceId].Metadata, Is.Not.Empty);
+    }
+
+    [Test]
     public void MarkStable_OnceEach_AgainAfterANewInstance()
     {
         var first = Ingest("test_files/dicomdirtests/98892003/MR2/4950");

@@ -64,7 +64,7 @@ internal static class HierarchyRoutes
         }
 
         var format = ResourceJson.FormatOf(context.Request.Query, OrthancTagFormat.Simplified);
-        return OrthancResponses.Json(new JsonArray([.. current.Select(child => ResourceJson.Describe(archive.Index, child, format, end)).OfType<JsonNode>()]));
+        return OrthancResponses.Json(new JsonArray([.. ResourceJson.DescribeMany(archive.Index, current, format, end)]));
     }
 
     // A patient has no parent: Orthanc then answers a bare 404, as for a resource deleted meanwhile.

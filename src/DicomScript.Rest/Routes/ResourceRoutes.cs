@@ -61,7 +61,7 @@ internal static class ResourceRoutes
             return OrthancResponses.Json(new JsonArray([.. ids.Select(id => (JsonNode)id)]));
         // A resource deleted while the list is built is left out rather than shown as null.
         var format = ResourceJson.FormatOf(query, OrthancTagFormat.Simplified);
-        return OrthancResponses.Json(new JsonArray([.. ids.Select(id => ResourceJson.Describe(archive.Index, id, format)).OfType<JsonNode>()]));
+        return OrthancResponses.Json(new JsonArray([.. ResourceJson.DescribeMany(archive.Index, [.. ids], format)]));
     }
 
     private static IResult IsProtected(HttpContext context, DicomScriptServer archive, string id) => archive.Index.IsProtected(id) switch

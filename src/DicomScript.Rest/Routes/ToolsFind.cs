@@ -74,14 +74,16 @@ internal static class ToolsFind
 
         if (!query.Expand)
             return OrthancResponses.Json(new JsonArray([.. page.Select(m => (JsonNode)m.PublicId)]));
+        var shown = page.ToList();
+        var byId = shown.ToDictionary(m => m.PublicId);
         var answers = new JsonArray();
-        foreach (var match in page)
+        // The resources deleted meanwhile are left out.
+        foreach (var described in ResourceJson.DescribeMany(archive.Index, [.. shown.Select(m => m.PublicId)], query.Format))
         {
-            if (ResourceJson.Describe(archive.Index, match.PublicId, query.Format) is not { } json)
-                continue; // deleted meanwhile
+            var json = described;
             if (requestedTags.Count > 0)
             {
-                json["RequestedTags"] = RequestedValues(archive, finder, match, requestedTags, query.Format);
+                json["RequestedTags"] = RequestedValues(archive, finder, byId[(string)json["ID"]!], requestedTags, query.Format);
                 json = ResourceJson.Sorted(json);
             }
 

@@ -42,6 +42,15 @@ public sealed class ArchiveSearch
         var searched = viaSeries ? lookup.Retarget(DicomTags.ModalitiesInStudy, DicomTags.Modality) : lookup;
         var searchLevel = viaSeries ? ResourceLevel.Series : level;
         var needsFiles = searched.Constraints.Any(c => !ResourceFinder.IsMainTag(c.Tag));
+        // What the index rows decide alone needs no finder (the caller reads nothing more).
+        if (!viaSeries && !readBelow && !readTags && IndexScope.ExactMatches(_index, level, lookup) is { } exact)
+        {
+            IReadOnlyList<IndexedResource> ordered = level == ResourceLevel.Instance
+                ? [.. exact.OrderBy(r => r.InternalId)]
+                : [.. exact.OrderBy(r => r.PublicId, StringComparer.Ordinal)];
+            return new SearchResult(new ResourceFinder(exact, _readInstance), ordered);
+        }
+
         // Studies found through their series are ordered by StudyInstanceUID, read for that.
         var finder = new ResourceFinder(IndexScope.For(_index, searchLevel, searched, withDescendants: readBelow || needsFiles,
             allTags: readTags, alsoRead: viaSeries ? [DicomTags.StudyInstanceUID] : null), _readInstance);

@@ -25,45 +25,63 @@ public sealed partial class SqliteIndex
     }
 
     /// <summary>A resource with its parent, children, main tags, metadata and stability; null when unknown.</summary>
-    // One prepared statement: every GET of a resource, and every answer of /tools/find with Expand,
-    // comes here. Its rows: the resource (kind 0), its children oldest first (1), tags (2), metadata (3).
-    public ResourceInfo? Get(string publicId)
+    public ResourceInfo? Get(string publicId) => GetMany([publicId]).GetValueOrDefault(publicId);
+
+    /// <summary>
+    /// Several resources as <see cref="Get"/> gives each, in one prepared statement (every GET of a
+    /// resource, and the answers of /tools/find with Expand, come here); the unknown ones are absent.
+    /// </summary>
+    // Its rows, by resource: the resource itself (kind 0), its children oldest first (1), tags (2), metadata (3).
+    public IReadOnlyDictionary<string, ResourceInfo> GetMany(IReadOnlyCollection<string> publicIds)
     {
+        ArgumentNullException.ThrowIfNull(publicIds);
+        var found = new Dictionary<string, ResourceInfo>(StringComparer.Ordinal);
         lock (_lock)
         {
             using var reader = _prepared.Reader("""
-                WITH me(id) AS (SELECT internalId FROM Resources WHERE publicId = @publicId)
-                SELECT 0, r.resourceType, p.publicId, CASE WHEN r.resourceType = 3 THEN 1 ELSE r.isStable END
-                    FROM Resources r LEFT JOIN Resources p ON p.internalId = r.parentId WHERE r.internalId = (SELECT id FROM me)
-                UNION ALL SELECT 1, internalId, publicId, NULL FROM Resources WHERE parentId = (SELECT id FROM me)
-                UNION ALL SELECT 2, tag, value, NULL FROM MainDicomTags WHERE id = (SELECT id FROM me)
-                UNION ALL SELECT 3, type, value, NULL FROM Metadata WHERE id = (SELECT id FROM me)
-                ORDER BY 1, 2
-                """, ("@publicId", publicId));
-            if (!reader.Read())
-                return null;
-            var (level, parent, stable) = ((ResourceLevel)reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt64(3) == 1);
-            var children = new List<string>();
-            var tags = new Dictionary<DicomTag, string>();
-            var metadata = new Dictionary<int, string>();
+                WITH me(id) AS (SELECT internalId FROM Resources WHERE publicId IN (SELECT value FROM json_each(@ids)))
+                SELECT me.id, 0, r.resourceType, r.publicId, p.publicId, CASE WHEN r.resourceType = 3 THEN 1 ELSE r.isStable END
+                    FROM me JOIN Resources r ON r.internalId = me.id LEFT JOIN Resources p ON p.internalId = r.parentId
+                UNION ALL SELECT me.id, 1, c.internalId, c.publicId, NULL, NULL FROM me JOIN Resources c ON c.parentId = me.id
+                UNION ALL SELECT me.id, 2, m.tag, m.value, NULL, NULL FROM me JOIN MainDicomTags m ON m.id = me.id
+                UNION ALL SELECT me.id, 3, d.type, d.value, NULL, NULL FROM me JOIN Metadata d ON d.id = me.id
+                ORDER BY 1, 2, 3
+                """, ("@ids", System.Text.Json.JsonSerializer.Serialize(publicIds)));
+            (string PublicId, ResourceLevel Level, string? Parent, bool Stable)? current = null;
+            List<string> children = [];
+            Dictionary<DicomTag, string> tags = [];
+            Dictionary<int, string> metadata = [];
+            void Flush()
+            {
+                if (current is { } resource)
+                    found[resource.PublicId] = new ResourceInfo(resource.PublicId, resource.Level, resource.Parent, children, tags, metadata, resource.Stable);
+            }
+
             while (reader.Read())
             {
-                switch (reader.GetInt64(0))
+                switch (reader.GetInt64(1))
                 {
+                    case 0:
+                        Flush();
+                        current = (reader.GetString(3), (ResourceLevel)reader.GetInt64(2), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt64(5) == 1);
+                        (children, tags, metadata) = ([], [], []);
+                        break;
                     case 1:
-                        children.Add(reader.GetString(2));
+                        children.Add(reader.GetString(3));
                         break;
                     case 2:
-                        tags[new DicomTag((uint)reader.GetInt64(1))] = reader.GetString(2);
+                        tags[new DicomTag((uint)reader.GetInt64(2))] = reader.GetString(3);
                         break;
                     default:
-                        metadata[(int)reader.GetInt64(1)] = reader.GetString(2);
+                        metadata[(int)reader.GetInt64(2)] = reader.GetString(3);
                         break;
                 }
             }
 
-            return new ResourceInfo(publicId, level, parent, children, tags, metadata, stable);
+            Flush();
         }
+
+        return found;
     }
 
     /// <summary>
@@ -114,11 +132,15 @@ public sealed partial class SqliteIndex
     /// <summary>The value of one main tag on each resource of a level that has it, by internal id (read through the tag index).</summary>
     public IReadOnlyList<(long InternalId, string Value)> TagValues(ResourceLevel level, DicomTag tag)
     {
+        // When no other level's rows hold the tag, its rows need no check of their level.
+        var onlyThisLevel = Enum.GetValues<ResourceLevel>().All(other => other == level || !RowsHold(other, tag));
         lock (_lock)
         {
-            using var reader = _prepared.Reader(
-                "SELECT m.id, m.value FROM MainDicomTags m JOIN Resources r ON r.internalId = m.id WHERE m.tag = @tag AND r.resourceType = @level",
-                ("@tag", (long)tag.Value), ("@level", (int)level));
+            using var reader = onlyThisLevel
+                ? _prepared.Reader("SELECT id, value FROM MainDicomTags WHERE tag = @tag", ("@tag", (long)tag.Value))
+                : _prepared.Reader(
+                    "SELECT m.id, m.value FROM MainDicomTags m JOIN Resources r ON r.internalId = m.id WHERE m.tag = @tag AND r.resourceType = @level",
+                    ("@tag", (long)tag.Value), ("@level", (int)level));
             var values = new List<(long, string)>();
             while (reader.Read())
                 values.Add((reader.GetInt64(0), reader.GetString(1)));
@@ -126,23 +148,48 @@ public sealed partial class SqliteIndex
         }
     }
 
-    /// <summary>The internal ids of the resources of <paramref name="level"/> below the given ones (the given ones when they are of that level).</summary>
-    public IReadOnlyList<long> DescendantsAt(IReadOnlyCollection<long> internalIds, ResourceLevel level)
+    /// <summary>Whether the index rows of <paramref name="rows"/> hold <paramref name="tag"/>: the level's main tags, and for a study its patient's too (a copy).</summary>
+    public static bool RowsHold(ResourceLevel rows, DicomTag tag) =>
+        MainDicomTags.Of(rows).Contains(tag) || (rows == ResourceLevel.Study && MainDicomTags.Of(ResourceLevel.Patient).Contains(tag));
+
+    /// <summary>The given resources (internal ids) alone, without their main tags, oldest first.</summary>
+    public IReadOnlyList<IndexedResource> ResourcesWithoutTags(IReadOnlyCollection<long> internalIds)
     {
         ArgumentNullException.ThrowIfNull(internalIds);
         lock (_lock)
         {
             using var reader = _prepared.Reader("""
-                WITH RECURSIVE down(id, level) AS (
-                    SELECT internalId, resourceType FROM Resources WHERE internalId IN (SELECT value FROM json_each(@ids))
-                    UNION ALL SELECT r.internalId, r.resourceType FROM Resources r JOIN down ON r.parentId = down.id WHERE down.level < @level)
-                SELECT id FROM down WHERE level = @level
-                """, ("@ids", System.Text.Json.JsonSerializer.Serialize(internalIds)), ("@level", (int)level));
-            var ids = new List<long>();
+                SELECT internalId, resourceType, publicId, parentId FROM Resources
+                WHERE internalId IN (SELECT value FROM json_each(@ids)) ORDER BY internalId
+                """, ("@ids", System.Text.Json.JsonSerializer.Serialize(internalIds)));
+            var resources = new List<IndexedResource>();
+            var noTags = new Dictionary<DicomTag, string>();
             while (reader.Read())
-                ids.Add(reader.GetInt64(0));
-            return ids;
+                resources.Add(new IndexedResource(reader.GetInt64(0), (ResourceLevel)reader.GetInt64(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), noTags));
+            return resources;
         }
+    }
+
+    /// <summary>The internal ids of the resources of <paramref name="level"/> below the given ones, which are of <paramref name="from"/>.</summary>
+    public IReadOnlyList<long> DescendantsAt(IReadOnlyCollection<long> internalIds, ResourceLevel from, ResourceLevel level)
+    {
+        ArgumentNullException.ThrowIfNull(internalIds);
+        IReadOnlyCollection<long> ids = internalIds;
+        lock (_lock)
+        {
+            // One level at a time: a plain lookup through the children index, cheaper than a recursive statement.
+            for (var current = from; current < level && ids.Count > 0; current++)
+            {
+                using var reader = _prepared.Reader("SELECT internalId FROM Resources WHERE parentId IN (SELECT value FROM json_each(@ids))",
+                    ("@ids", System.Text.Json.JsonSerializer.Serialize(ids)));
+                var children = new List<long>();
+                while (reader.Read())
+                    children.Add(reader.GetInt64(0));
+                ids = children;
+            }
+        }
+
+        return [.. ids];
     }
 
     // Seeds (a statement giving internal ids), their ancestors and their descendants down to a

@@ -51,22 +51,53 @@ public static class IndexScope
         if (pinned.Constraint is { } constraint)
             return index.ResourcesAround(pinned.Level!.Value, constraint.Tag, [.. constraint.Values], constraint.CaseSensitive, reach);
 
+        var (candidates, _) = Narrow(index, queryLevel, lookup);
+        return candidates is null ? index.ResourcesAt(queryLevel, reach) : index.ResourcesFrom(candidates, reach);
+    }
+
+    /// <summary>
+    /// The matches themselves, without their tags and without running a finder, when the index rows
+    /// decide every constraint (each is mandatory and on a tag exactly one level's rows supply, see
+    /// <see cref="RowsSupplying"/>) and no identifier pins the search (that path is as fast); null
+    /// otherwise. In no particular order.
+    /// </summary>
+    public static IReadOnlyList<IndexedResource>? ExactMatches(SqliteIndex index, ResourceLevel queryLevel, DicomLookup lookup)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(lookup);
+        if (lookup.Constraints.Count == 0 || lookup.Constraints.Any(c => c.Kind is ConstraintKind.Equal or ConstraintKind.List && SqliteIndex.IdentifierLevel(c.Tag) is not null))
+            return null;
+        var (candidates, exact) = Narrow(index, queryLevel, lookup);
+        if (!exact || candidates is null)
+            return null;
+        return index.ResourcesWithoutTags(candidates);
+    }
+
+    // The candidates of the query level after the constraints the index rows can test (null when
+    // none can), and whether those rows decided every constraint.
+    private static (HashSet<long>? Candidates, bool Exact) Narrow(SqliteIndex index, ResourceLevel queryLevel, DicomLookup lookup)
+    {
         HashSet<long>? candidates = null;
-        foreach (var narrowing in lookup.Constraints.Where(c => c.Mandatory))
+        var exact = true;
+        foreach (var narrowing in lookup.Constraints)
         {
-            if (RowsSupplying(queryLevel, narrowing.Tag) is not { } rows)
+            if (!narrowing.Mandatory || RowsSupplying(queryLevel, narrowing.Tag) is not { } rows)
+            {
+                exact = false;
                 continue;
+            }
+
             // A mandatory constraint fails on a resource without the tag, so the rows that have it
             // are enough; a level above the query's narrows to the resources below the passing ones.
             var passing = index.TagValues(rows, narrowing.Tag).Where(v => narrowing.IsMatch(v.Value)).Select(v => v.InternalId).ToList();
-            var atQueryLevel = rows == queryLevel ? passing : index.DescendantsAt(passing, queryLevel);
+            var atQueryLevel = rows == queryLevel ? passing : index.DescendantsAt(passing, rows, queryLevel);
             if (candidates is null)
                 candidates = [.. atQueryLevel];
             else
                 candidates.IntersectWith(atQueryLevel);
         }
 
-        return candidates is null ? index.ResourcesAt(queryLevel, reach) : index.ResourcesFrom(candidates, reach);
+        return (candidates, exact);
     }
 
     /// <summary>
@@ -78,10 +109,8 @@ public static class IndexScope
     /// </summary>
     public static ResourceLevel? RowsSupplying(ResourceLevel queryLevel, DicomTag tag)
     {
-        static bool OnRows(ResourceLevel rows, DicomTag tag) =>
-            MainDicomTags.Of(rows).Contains(tag) || (rows == ResourceLevel.Study && MainDicomTags.Of(ResourceLevel.Patient).Contains(tag));
         var supplying = Enum.GetValues<ResourceLevel>()
-            .Where(l => l <= queryLevel && (l != ResourceLevel.Patient || queryLevel == ResourceLevel.Patient) && OnRows(l, tag))
+            .Where(l => l <= queryLevel && (l != ResourceLevel.Patient || queryLevel == ResourceLevel.Patient) && SqliteIndex.RowsHold(l, tag))
             .ToList();
         return supplying.Count == 1 ? supplying[0] : null;
     }

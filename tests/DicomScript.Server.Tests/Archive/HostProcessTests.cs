@@ -70,6 +70,30 @@ public class HostProcessTests
         Assert.That(host.StandardOutput.ReadToEnd(), Does.Contain("Stopped"));
     }
 
+    // A SIGTERM that comes while the services start (the DICOM port is open, REST is not yet)
+    // stops the server cleanly once they have started: it is neither lost nor fatal.
+    [Test]
+    public void Serve_SigtermDuringStart_CleanExit()
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var port = FreePort();
+            using var host = StartHost(Config(port));
+            try
+            {
+                WaitListening(port);
+                Signal(host, "TERM");
+                Assert.That(host.WaitForExit(15_000), Is.True, $"attempt {attempt}: did not stop on SIGTERM");
+                Assert.That(host.ExitCode, Is.Zero, $"attempt {attempt}: not a clean stop");
+            }
+            finally
+            {
+                if (!host.HasExited)
+                    host.Kill();
+            }
+        }
+    }
+
     [Test]
     public void Serve_ConfigurationSyntaxError_StopsNamingFileAndLine()
     {
@@ -143,10 +167,20 @@ public class HostProcessTests
         Assert.That(acknowledged, Is.Not.Empty, "the kill came before any store");
         Assert.That(acknowledged.Count, Is.LessThan(1000), "the kill came after every store: nothing was tested");
 
-        using var restarted = StartHost(config);
-        WaitListening(port);
-        Signal(restarted, "TERM");
-        Assert.That(restarted.WaitForExit(15_000), Is.True);
+        using (var restarted = StartHost(config))
+        {
+            try
+            {
+                WaitListening(port);
+                Signal(restarted, "TERM");
+                Assert.That(restarted.WaitForExit(15_000), Is.True);
+            }
+            finally
+            {
+                if (!restarted.HasExited)
+                    restarted.Kill();
+            }
+        }
 
         using var index = SqliteIndex.Open(Path.Combine(_folder.FullName, "storage"));
         var storage = new DicomScript.Storage.Files.StorageArea(Path.Combine(_folder.FullName, "storage"), compress: false);
