@@ -34,6 +34,14 @@ public enum NetworkError
 /// <summary>The one exception type of the network layer, with its reason.</summary>
 public sealed class DicomNetworkException : Exception
 {
+    /// <summary>
+    /// Whether <paramref name="ex"/> is how a call to a remote peer fails (refused, closed, broken,
+    /// timed out), as opposed to a bug or to the caller cancelling through <paramref name="cancellationToken"/>.
+    /// </summary>
+    public static bool IsPeerFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is DicomNetworkException or IOException or System.Net.Sockets.SocketException or TimeoutException
+        || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested;
+
     public DicomNetworkException(NetworkError reason, string message)
         : base(message)
     {

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Data;
 using DicomScript.Dicom.Dictionary;
@@ -50,7 +49,7 @@ internal static class ModalityEcho
         {
             return await client.EchoAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsNetworkFailure(ex))
+        catch (Exception ex) when (DicomNetworkException.IsPeerFailure(ex, cancellationToken))
         {
             throw new RestRequestException(OrthancError.NetworkProtocol, $"DicomAssociation - connecting to AET \"{modality.AET}\": {ex.Message}");
         }
@@ -72,12 +71,9 @@ internal static class ModalityEcho
         {
             throw new RestRequestException(OrthancError.DicomFindUnavailable, $"Remote AET is {modality.AET}");
         }
-        catch (Exception ex) when (IsNetworkFailure(ex))
+        catch (Exception ex) when (DicomNetworkException.IsPeerFailure(ex, cancellationToken))
         {
             throw new RestRequestException(OrthancError.NetworkProtocol, $"C-FIND SCU to AET \"{modality.AET}\": {ex.Message}");
         }
     }
-
-    private static bool IsNetworkFailure(Exception ex) =>
-        ex is DicomNetworkException or IOException or SocketException or TimeoutException or OperationCanceledException;
 }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Dictionary;
 using DicomScript.Dicom.IO;
@@ -38,7 +37,7 @@ internal static class StoreStraight
             {
                 status = (await archive.ClientFor(modality).StoreAsync([file], context.RequestAborted).ConfigureAwait(false))[0];
             }
-            catch (Exception ex) when (ex is DicomNetworkException or IOException or SocketException or TimeoutException or OperationCanceledException)
+            catch (Exception ex) when (DicomNetworkException.IsPeerFailure(ex, context.RequestAborted))
             {
                 throw new RestRequestException(OrthancError.NetworkProtocol, $"DicomAssociation - C-STORE to AET \"{modality.AET}\": {ex.Message}");
             }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using DicomScript.Network;
 using DicomScript.Network.Scu;
@@ -55,8 +54,7 @@ public sealed class DicomModalityStoreJob : SetOfInstancesJob
             _session ??= await OpenAsync(cancellationToken).ConfigureAwait(false);
             status = await _session.SendAsync(file, Target.MoveOriginatorAet, Target.MoveOriginatorId, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is DicomNetworkException or IOException or SocketException or TimeoutException
-                                       or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (DicomNetworkException.IsPeerFailure(ex, cancellationToken))
         {
             await CloseAsync(release: false).ConfigureAwait(false);
             throw new JobException(OrthancError.NetworkProtocol, $"DicomAssociation - C-STORE to AET \"{remote.AET}\": {ex.Message}");
@@ -89,7 +87,7 @@ public sealed class DicomModalityStoreJob : SetOfInstancesJob
             if (release && session.IsOpen)
                 await session.ReleaseAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is DicomNetworkException or IOException or SocketException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (DicomNetworkException.IsPeerFailure(ex, CancellationToken.None))
         {
             // The peer went away after our last instance: nothing left to tell it.
         }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using DicomScript.Dicom.Data;
 using DicomScript.Dicom.Dictionary;
 using DicomScript.Network;
@@ -74,8 +73,7 @@ public sealed class ModalityQuery
                 _answers.Add(answer);
             }
         }
-        catch (Exception ex) when (ex is DicomNetworkException or SocketException or TimeoutException
-                                       or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (DicomNetworkException.IsPeerFailure(ex, cancellationToken))
         {
             throw new IOException($"C-FIND SCU to AET \"{Modality.AET}\": {ex.Message}", ex);
         }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using DicomScript.Dicom.Data;
 using DicomScript.Dicom.Dictionary;
 using DicomScript.Network;
@@ -60,8 +59,7 @@ public static class RemoteMove
             result = await archive.ClientFor(modality, timeout, localAet)
                 .MoveAsync(SopClasses.StudyRootMove, targetAet, identifier, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is DicomNetworkException or SocketException or TimeoutException
-                                       or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (DicomNetworkException.IsPeerFailure(ex, cancellationToken))
         {
             throw new IOException($"DicomAssociation - C-MOVE to AET \"{modality.AET}\": {ex.Message}", ex);
         }
