@@ -36,15 +36,8 @@ internal sealed record ExportRequest(List<string> ResourceIds, List<string> Inst
     {
         if (OrthancIds.IsWellFormed(text))
             return ([text.Trim().Trim('\0')], []); // a bare ID, as Orthanc <= 0.5.1 took it
-        JsonNode? request;
-        try
-        {
-            request = JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
+        if (!RequestBody.TryParseJson(text, out var request))
             throw new RestRequestException(OrthancError.BadFileFormat, "Must provide a JSON value");
-        }
 
         JsonArray items;
         var options = new JsonObject();

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using DicomScript.Server;
 using DicomScript.Server.Configuration;
@@ -57,14 +56,8 @@ internal static class ModalityRoutes
         if (context.Request.ContentLength is not 0)
         {
             var text = await RequestBody.ReadTextAsync(context).ConfigureAwait(false);
-            try
-            {
-                body = text.Length == 0 ? null : JsonNode.Parse(text);
-            }
-            catch (JsonException)
-            {
+            if (text.Length > 0 && !RequestBody.TryParseJson(text, out body))
                 return OrthancResponses.Error(context, OrthancError.BadFileFormat, "Cannot parse the JSON body");
-            }
         }
 
         return Find(archive, name) is { } modality
@@ -75,15 +68,8 @@ internal static class ModalityRoutes
     // The body describes the modality as a DicomModalities entry does, with the echo's options beside.
     private static async Task<IResult> EchoToolAsync(HttpContext context, DicomScriptServer archive)
     {
-        JsonNode? body;
-        try
-        {
-            body = JsonNode.Parse(await RequestBody.ReadTextAsync(context).ConfigureAwait(false));
-        }
-        catch (JsonException)
-        {
+        if (!RequestBody.TryParseJson(await RequestBody.ReadTextAsync(context).ConfigureAwait(false), out var body))
             return OrthancResponses.Error(context, OrthancError.BadFileFormat, "Cannot parse the JSON body");
-        }
 
         DicomModality modality;
         try

@@ -139,15 +139,9 @@ internal static class ModifyRoutes
     // The body as JSON; a body that is not JSON at all is refused as Orthanc refuses it.
     private static async Task<JsonNode?> ReadBodyAsync(HttpContext context)
     {
-        var text = await RequestBody.ReadTextAsync(context).ConfigureAwait(false);
-        try
-        {
-            return JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-            throw new RestRequestException(OrthancError.BadFileFormat, "");
-        }
+        return RequestBody.TryParseJson(await RequestBody.ReadTextAsync(context).ConfigureAwait(false), out var body)
+            ? body
+            : throw new RestRequestException(OrthancError.BadFileFormat, "");
     }
 
     private static DicomModification Parse(DicomScriptServer archive, JsonNode? body, bool anonymize)

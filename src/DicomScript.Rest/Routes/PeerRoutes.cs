@@ -51,18 +51,15 @@ internal static class PeerRoutes
         if (Find(archive, name) is not { } peer)
             return UnknownPeer(context, name);
         using var request = peer.CreateRequest(HttpMethod.Get, "system");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(peer.TimeoutOr(archive.Configuration.HttpTimeout));
         try
         {
-            using var response = await Http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            var (status, body) = await peer.SendAsync(Http, request, archive.Configuration.HttpTimeout, context.RequestAborted).ConfigureAwait(false);
             // Orthanc answers 500 when the peer refuses (its error 2005); ours says why.
-            return response.IsSuccessStatusCode
+            return (int)status is >= 200 and < 300
                 ? Results.Bytes(body, "application/json")
-                : OrthancResponses.Error(context, OrthancError.NetworkProtocol, $"The peer {name} answered HTTP {(int)response.StatusCode} to GET {peer.BaseUrl}system");
+                : OrthancResponses.Error(context, OrthancError.NetworkProtocol, $"The peer {name} answered HTTP {(int)status} to GET {peer.BaseUrl}system");
         }
-        catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (OrthancPeer.IsUnreachable(ex, context.RequestAborted))
         {
             return OrthancResponses.Error(context, OrthancError.NetworkProtocol, $"Cannot reach the peer {name} ({peer.BaseUrl}): {ex.Message}");
         }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using DicomScript.Server;
 using DicomScript.Server.Configuration;
@@ -15,15 +14,8 @@ internal static class RemoteEntryRequest
 {
     public static async Task<IResult> PutAsync<T>(HttpContext context, string name, Func<string, JsonNode?, T> parse, Action<T> save)
     {
-        JsonNode? body;
-        try
-        {
-            body = JsonNode.Parse(await RequestBody.ReadTextAsync(context).ConfigureAwait(false));
-        }
-        catch (JsonException)
-        {
+        if (!RequestBody.TryParseJson(await RequestBody.ReadTextAsync(context).ConfigureAwait(false), out var body))
             return OrthancResponses.Error(context, OrthancError.BadFileFormat);
-        }
 
         try
         {

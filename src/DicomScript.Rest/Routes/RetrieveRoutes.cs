@@ -35,7 +35,7 @@ internal static class RetrieveRoutes
         try
         {
             var text = await RequestBody.ReadTextAsync(context).ConfigureAwait(false);
-            var body = TryParse(text);
+            var body = RequestBody.TryParseJson(text, out var json) ? json : null;
             var options = body as JsonObject ?? [];
             var targetAet = body is null
                 ? (text.Length > 0 ? text : archive.Configuration.DicomAet)
@@ -68,23 +68,11 @@ internal static class RetrieveRoutes
         : JobRequests.Boolean(options, "Full", false) ? OrthancTagFormat.Full
         : OrthancTagFormat.Short;
 
-    private static JsonNode? TryParse(string text)
-    {
-        try
-        {
-            return JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     private static async Task<IResult> MoveAsync(HttpContext context, DicomScriptServer archive, string name)
     {
         try
         {
-            var request = TryParse(await RequestBody.ReadTextAsync(context).ConfigureAwait(false)) as JsonObject;
+            var request = RequestBody.TryParseJson(await RequestBody.ReadTextAsync(context).ConfigureAwait(false), out var body) ? body as JsonObject : null;
             if (request?["Resources"] is not JsonArray resources || request["Level"] is not JsonValue level || level.GetValueKind() != JsonValueKind.String)
                 throw new RestRequestException(OrthancError.BadFileFormat, "Must provide a JSON body containing fields Resources and Level");
             var moveLevel = ResourceLevels.Parse(level.GetValue<string>()) ?? throw new RestRequestException(OrthancError.ParameterOutOfRange, "");

@@ -3,6 +3,7 @@ using DicomScript.Dicom.Dictionary;
 using DicomScript.Dicom.IO;
 using DicomScript.Network;
 using DicomScript.Server;
+using DicomScript.Server.Configuration;
 using DicomScript.Server.Remote;
 using Microsoft.AspNetCore.Http;
 
@@ -21,7 +22,7 @@ internal static class StoreStraight
         try
         {
             var modality = ModalityRoutes.Require(archive, name);
-            var bytes = await ReadBytesAsync(context).ConfigureAwait(false);
+            var bytes = await RequestBody.ReadBytesAsync(context).ConfigureAwait(false);
             DicomFile file;
             try
             {
@@ -60,30 +61,19 @@ internal static class StoreStraight
     {
         if (archive.Configuration.PeerNamed(name) is not { } peer)
             return OrthancResponses.Error(context, OrthancError.UnknownResource, $"No peer with symbolic name: {name}");
-        var bytes = await ReadBytesAsync(context).ConfigureAwait(false);
         using var request = peer.CreateRequest(HttpMethod.Post, "instances");
-        request.Content = new ByteArrayContent(bytes);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(peer.TimeoutOr(archive.Configuration.HttpTimeout));
+        request.Content = new ByteArrayContent(await RequestBody.ReadBytesAsync(context).ConfigureAwait(false));
         try
         {
-            using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-            var answer = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
+            var (status, answer) = await peer.SendAsync(http, request, archive.Configuration.HttpTimeout, context.RequestAborted).ConfigureAwait(false);
+            if ((int)status is >= 200 and < 300)
                 return Results.Bytes(answer, "application/json");
         }
-        catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (OrthancPeer.IsUnreachable(ex, context.RequestAborted))
         {
             return OrthancResponses.Error(context, OrthancError.NetworkProtocol, $"Cannot reach the peer {name} ({peer.BaseUrl}): {ex.Message}");
         }
 
         return OrthancResponses.Error(context, OrthancError.NetworkProtocol, $"Cannot send DICOM to remote peer: {name}");
-    }
-
-    private static async Task<byte[]> ReadBytesAsync(HttpContext context)
-    {
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        return buffer.ToArray();
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -28,6 +29,25 @@ public sealed record OrthancPeer(string Name, Uri Url, string? Username, string?
 
     /// <summary>The peer's Timeout, else <paramref name="httpTimeoutSeconds"/> (HttpTimeout).</summary>
     public TimeSpan TimeoutOr(int httpTimeoutSeconds) => TimeSpan.FromSeconds(Timeout > 0 ? Timeout : httpTimeoutSeconds);
+
+    /// <summary>
+    /// Sends <paramref name="request"/> (made by <see cref="CreateRequest"/>) within the peer's
+    /// timeout (else <paramref name="httpTimeoutSeconds"/>) and reads the answer. A peer that cannot
+    /// be reached or does not answer in time throws what <see cref="IsUnreachable"/> recognises.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, byte[] Body)> SendAsync(HttpClient http, HttpRequestMessage request, int httpTimeoutSeconds,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeoutOr(httpTimeoutSeconds));
+        using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false));
+    }
+
+    /// <summary>Whether <paramref name="ex"/>, from <see cref="SendAsync"/>, says the peer could not be reached or timed out (not the caller cancelling).</summary>
+    public static bool IsUnreachable(Exception ex, CancellationToken cancellationToken) =>
+        ex is HttpRequestException || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested;
 
     private bool HasCredentials => !string.IsNullOrEmpty(Username) || !string.IsNullOrEmpty(Password);
 

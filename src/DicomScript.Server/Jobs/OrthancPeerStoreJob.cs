@@ -72,15 +72,13 @@ public sealed class OrthancPeerStoreJob : SetOfInstancesJob
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
         if (Compress)
             request.Content.Headers.ContentEncoding.Add("gzip");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Peer.TimeoutOr(_archive.Configuration.HttpTimeout));
         try
         {
-            using var response = await Http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-                throw new JobException(OrthancError.NetworkProtocol, $"The peer {Peer.Name} answered HTTP {(int)response.StatusCode} to POST {Peer.BaseUrl}instances");
+            var (status, _) = await Peer.SendAsync(Http, request, _archive.Configuration.HttpTimeout, cancellationToken).ConfigureAwait(false);
+            if ((int)status is < 200 or >= 300)
+                throw new JobException(OrthancError.NetworkProtocol, $"The peer {Peer.Name} answered HTTP {(int)status} to POST {Peer.BaseUrl}instances");
         }
-        catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (OrthancPeer.IsUnreachable(ex, cancellationToken))
         {
             throw new JobException(OrthancError.NetworkProtocol, $"Cannot send to the peer {Peer.Name} ({Peer.BaseUrl}): {ex.Message}");
         }

@@ -170,7 +170,7 @@ public sealed partial class SqliteIndex
         }
     }
 
-    /// <summary>The internal ids of the resources of <paramref name="level"/> below the given ones, which are of <paramref name="from"/>.</summary>
+    /// <summary>The internal ids of the resources of <paramref name="level"/> below the given ones, which are of <paramref name="from"/> (themselves when that is <paramref name="level"/>).</summary>
     public IReadOnlyList<long> DescendantsAt(IReadOnlyCollection<long> internalIds, ResourceLevel from, ResourceLevel level)
     {
         ArgumentNullException.ThrowIfNull(internalIds);

@@ -90,7 +90,7 @@ public static class IndexScope
             // A mandatory constraint fails on a resource without the tag, so the rows that have it
             // are enough; a level above the query's narrows to the resources below the passing ones.
             var passing = index.TagValues(rows, narrowing.Tag).Where(v => narrowing.IsMatch(v.Value)).Select(v => v.InternalId).ToList();
-            var atQueryLevel = rows == queryLevel ? passing : index.DescendantsAt(passing, rows, queryLevel);
+            var atQueryLevel = index.DescendantsAt(passing, rows, queryLevel);
             if (candidates is null)
                 candidates = [.. atQueryLevel];
             else
