@@ -3,8 +3,10 @@ using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Json;
 using System.Runtime.InteropServices;
 using DicomScript.Rest;
+using DicomScript.Scripting;
 using DicomScript.Server;
 using DicomScript.Server.Configuration;
+using DicomScript.Server.Scripting;
 using Serilog;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
@@ -93,7 +95,8 @@ internal static class CommandLine
 
     /// <summary>
     /// Runs the server until SIGTERM or Ctrl+C: configuration (or Orthanc's defaults), storage, index,
-    /// DICOM listener, REST API. A configuration error stops the start with the file, line and reason.
+    /// Lua scripts, DICOM listener, REST API. A configuration error, or a Lua script that fails to
+    /// load, stops the start with the file, line and reason.
     /// </summary>
     private static async Task<int> ServeAsync(string? configPath, TextWriter error)
     {
@@ -130,6 +133,18 @@ internal static class CommandLine
             stop.TrySetResult();
         });
         await using var server = DicomScriptServer.Create(configuration, loggerFactory);
+        LuaScripting lua;
+        try
+        {
+            lua = LuaScripting.Create(server, loggerFactory);
+        }
+        catch (ScriptException ex)
+        {
+            error.WriteLine($"dicomscript: {ex.Message}");
+            return 2;
+        }
+
+        using var scripts = lua;
         server.Start();
         await using var rest = configuration.HttpServerEnabled ? RestServer.Create(server, loggerFactory) : null;
         if (rest is not null)

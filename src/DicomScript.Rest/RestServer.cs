@@ -70,6 +70,7 @@ public sealed partial class RestServer : IAsyncDisposable
         QueryChildrenRoutes.Map(app, archive);
         InstanceRoutes.Map(app, archive);
         ModifyRoutes.Map(app, archive);
+        ScriptRoutes.Map(app, archive, loggerFactory.CreateLogger("DicomScript.Rest"));
         app.MapFallback((HttpContext context) => OrthancResponses.Error(context, OrthancError.UnknownResource));
         return new RestServer(app, configuration, loggerFactory.CreateLogger("DicomScript.Rest"));
     }

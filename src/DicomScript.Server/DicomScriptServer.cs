@@ -9,6 +9,7 @@ using DicomScript.Server.Ingest;
 using DicomScript.Server.Jobs;
 using DicomScript.Server.Modification;
 using DicomScript.Server.Remote;
+using DicomScript.Server.Scripting;
 using DicomScript.Server.Services;
 using DicomScript.Storage.Files;
 using DicomScript.Storage.Index;
@@ -18,7 +19,7 @@ namespace DicomScript.Server;
 
 /// <summary>
 /// The archive, assembled from a configuration: storage area, index, ingest pipeline and the DICOM
-/// listener. (REST and Lua attach here in later steps.)
+/// listener. REST and the Lua engine attach to it (<see cref="Hooks"/>).
 /// </summary>
 public sealed partial class DicomScriptServer : IAsyncDisposable
 {
@@ -196,6 +197,9 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
 
     /// <summary>Marks resources stable (see <see cref="StableResourcesMonitor"/>).</summary>
     public StableResourcesMonitor StableMonitor => _stableMonitor;
+
+    /// <summary>Where the Lua engine plugs in (filters, execute-script); empty without scripts.</summary>
+    public ScriptHooks Hooks { get; } = new();
 
     public void Start()
     {

@@ -27,6 +27,12 @@ public enum OrthancError
     Revision = 43,
     DicomFindUnavailable = 2016,
     CannotStoreInstance = 2018,
+    JsonToLuaTable = 2029,
+    CannotCreateLua = 2030,
+    CannotExecuteLua = 2031,
+    LuaBadOutput = 2033,
+    NotLuaPredicate = 2034,
+    LuaReturnsNoString = 2035,
 }
 
 public static class OrthancErrors
@@ -55,6 +61,12 @@ public static class OrthancErrors
         OrthancError.Revision => "A bad revision number was provided, which might indicate conflict between multiple writers",
         OrthancError.DicomFindUnavailable => "DicomUserConnection: The C-FIND command is not supported by the remote SCP",
         OrthancError.CannotStoreInstance => "Cannot store an instance",
+        OrthancError.JsonToLuaTable => "Cannot convert the given JSON object to a Lua table",
+        OrthancError.CannotCreateLua => "Cannot create the Lua context",
+        OrthancError.CannotExecuteLua => "Cannot execute a Lua command",
+        OrthancError.LuaBadOutput => "The Lua function does not give the expected number of outputs",
+        OrthancError.NotLuaPredicate => "The Lua function is not a predicate (only true/false outputs allowed)",
+        OrthancError.LuaReturnsNoString => "The Lua function does not return a string",
         _ => "Internal error",
     };
 

@@ -102,4 +102,25 @@ public class CommandLineTests
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(error, Does.Contain("configuration error").And.Contain("/nonexistent/orthanc.json"));
     }
+
+    [Test]
+    public void Serve_ALuaScriptThatFails_StopsTheStartNamingFileAndLine()
+    {
+        var folder = Directory.CreateTempSubdirectory("host-lua-");
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "routing.lua"), "function OnStoredInstance() end\n\nerror('not ready')\n");
+            File.WriteAllText(Path.Combine(folder.FullName, "orthanc.json"),
+                """{ "HttpPort": 0, "DicomPort": 0, "StorageDirectory": "storage", "LuaScripts": ["routing.lua"] }""");
+
+            var (exit, _, error) = Run(Path.Combine(folder.FullName, "orthanc.json"));
+
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(error, Does.Contain(Path.Combine(folder.FullName, "routing.lua")).And.Contain("routing.lua:3: not ready"));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

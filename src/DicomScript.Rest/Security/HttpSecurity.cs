@@ -42,6 +42,8 @@ public sealed class HttpSecurity
             warnings.Add("====> Remote access is allowed while authentication is disabled: anyone who can reach the HTTP port can read and delete the archive. This setup is INSECURE <====");
         if (configuration.AuthenticationEnabled && configuration.RegisteredUsers.Count == 0)
             warnings.Add("====> HTTP authentication is enabled but \"RegisteredUsers\" is empty: every HTTP request will be refused (401). Declare users in \"RegisteredUsers\" <====");
+        if (configuration.ExecuteLuaEnabled)
+            warnings.Add("====> Lua script execution is enabled (ExecuteLuaEnabled): POST /tools/execute-script runs any code as this server's user; keep it for prototyping on a server nobody else reaches <====");
         return warnings;
     }
 

@@ -85,6 +85,9 @@ public sealed partial class OrthancConfiguration
     /// <summary>Ours: seconds after which a Lua callback or script is aborted; 0 = never.</summary>
     public int LuaCallbackTimeout => Integer("LuaCallbackTimeout", 60);
 
+    /// <summary>Ours: megabytes the Lua state may hold before an allocation fails inside the script; 0 = no cap.</summary>
+    public int LuaMemoryLimit => Integer("LuaMemoryLimit", 256);
+
     public bool ExecuteLuaEnabled => Boolean("ExecuteLuaEnabled", false);
 
     /// <summary>Seconds without a new instance before a resource is stable; below 1 means 60, as in Orthanc.</summary>

@@ -1,0 +1,124 @@
+using System.Text;
+using DicomScript.Scripting.Engine;
+using DicomScript.Scripting.Functions;
+using DicomScript.Server;
+using DicomScript.Server.Scripting;
+using Microsoft.Extensions.Logging;
+
+namespace DicomScript.Scripting;
+
+/// <summary>
+/// The Lua engine of the archive: builds the state, defines Orthanc's Lua functions, runs the toolbox
+/// and the configuration's LuaScripts (in order; the last definition of a global wins), and plugs
+/// itself into the archive's <see cref="ScriptHooks"/>.
+/// </summary>
+public sealed partial class LuaScripting : IScriptConsole, IDisposable
+{
+    /// <summary>The chunk name of the toolbox (what <c>debug.getinfo().short_src</c> says in it).</summary>
+    internal const string ToolboxName = "toolbox.lua";
+
+    private const string ExecuteScriptChunk = "=execute-script";
+
+    private readonly LuaEngine _engine;
+    private readonly DicomScriptServer _archive;
+    private readonly ILogger _logger;
+
+    private LuaScripting(LuaEngine engine, DicomScriptServer archive, ILogger logger)
+    {
+        _engine = engine;
+        _archive = archive;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Loads the scripts and attaches to <paramref name="archive"/>. A script that cannot be read or
+    /// fails while it runs throws <see cref="ScriptException"/> naming the file and line: the server
+    /// must not start with half its scripts.
+    /// </summary>
+    public static LuaScripting Create(DicomScriptServer archive, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var configuration = archive.Configuration;
+        var logger = loggerFactory.CreateLogger("DicomScript.Lua");
+        var engine = new LuaEngine(TimeSpan.FromSeconds(configuration.LuaCallbackTimeout), configuration.LuaMemoryLimit * 1024L * 1024L, logger);
+        try
+        {
+            var native = new LuaTableBuilder(engine);
+            CoreFunctions.Register(engine, native, configuration, logger);
+            engine.Run(ReadToolbox(), "=" + ToolboxName, "the Lua toolbox", arguments: native.Push);
+            foreach (var path in configuration.LuaScripts)
+                LoadScript(engine, path, logger);
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+
+        var scripting = new LuaScripting(engine, archive, logger);
+        archive.Hooks.Console = scripting;
+        return scripting;
+    }
+
+    private static void LoadScript(LuaEngine engine, string path, ILogger logger)
+    {
+        byte[] code;
+        try
+        {
+            code = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ScriptException($"Cannot read the Lua script {path}: {ex.Message}");
+        }
+
+        try
+        {
+            engine.Run(code, "@" + Path.GetFileName(path), Path.GetFileName(path));
+        }
+        catch (ScriptException ex)
+        {
+            throw new ScriptException($"The Lua script {path} failed: {ex.Message}", ex);
+        }
+
+        LogLoaded(logger, path);
+    }
+
+    private static byte[] ReadToolbox()
+    {
+        using var stream = typeof(LuaScripting).Assembly.GetManifestResourceStream("Toolbox.lua")
+            ?? throw new InvalidOperationException("Toolbox.lua is not embedded");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    /// <summary>Bytes the Lua state holds.</summary>
+    public long MemoryUsed => _engine.MemoryUsed;
+
+    /// <summary>
+    /// /tools/execute-script: runs <paramref name="code"/> in the shared state (globals it defines stay,
+    /// callbacks and filters included) and returns what it printed.
+    /// </summary>
+    public string Execute(byte[] code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        var output = new StringBuilder();
+        _engine.Run(code, ExecuteScriptChunk, "/tools/execute-script", output);
+        return output.ToString();
+    }
+
+    /// <summary><see cref="Execute(byte[])"/> for code given as text (UTF-8).</summary>
+    public string Execute(string code) => Execute(Encoding.UTF8.GetBytes(code ?? throw new ArgumentNullException(nameof(code))));
+
+    public void Dispose()
+    {
+        if (_archive.Hooks.Console == this)
+            _archive.Hooks.Console = null;
+        _engine.Dispose();
+    }
+
+    [LoggerMessage(2620, LogLevel.Information, "Lua script loaded: {Path}")]
+    private static partial void LogLoaded(ILogger logger, string path);
+}

@@ -1,0 +1,100 @@
+namespace DicomScript.Server.Scripting;
+
+/// <summary>
+/// Where the Lua engine plugs into the archive. Each hook is null until a script defines the matching
+/// callback, so a server without scripts (or without that callback) never waits on Lua. The Lua
+/// engine sets them after loading the scripts; the ingest pipeline, the DICOM services and the REST
+/// layer read them on every request.
+/// </summary>
+public sealed class ScriptHooks
+{
+    private volatile IScriptConsole? _console;
+    private volatile IHttpRequestFilter? _httpFilter;
+
+    /// <summary>Runs <c>/tools/execute-script</c>; null without a Lua engine.</summary>
+    public IScriptConsole? Console
+    {
+        get => _console;
+        set => _console = value;
+    }
+
+    /// <summary>IncomingHttpRequestFilter; null unless a script defines it.</summary>
+    public IHttpRequestFilter? HttpFilter
+    {
+        get => _httpFilter;
+        set => _httpFilter = value;
+    }
+}
+
+/// <summary>Runs a Lua chunk sent to <c>/tools/execute-script</c>.</summary>
+public interface IScriptConsole
+{
+    /// <summary>
+    /// Runs <paramref name="code"/> (bytes as sent: Lua strings are bytes) and returns what it printed,
+    /// each line followed by a newline; a failure throws <see cref="ScriptException"/>.
+    /// </summary>
+    string Execute(byte[] code);
+}
+
+/// <summary>An HTTP request as IncomingHttpRequestFilter sees it.</summary>
+/// <param name="Method">GET, POST, PUT or DELETE.</param>
+/// <param name="Uri">The path, without the query string.</param>
+/// <param name="RemoteIp">The client's address.</param>
+/// <param name="Username">The authenticated user, or "" when authentication is off.</param>
+/// <param name="Headers">The request headers, names lower-cased.</param>
+public sealed record HttpRequestDescription(string Method, string Uri, string RemoteIp, string Username, IReadOnlyDictionary<string, string> Headers);
+
+/// <summary>IncomingHttpRequestFilter: may an HTTP request be served?</summary>
+public interface IHttpRequestFilter
+{
+    /// <summary>True to serve, false to answer 403; a failing script throws <see cref="ScriptException"/>.</summary>
+    bool Allow(HttpRequestDescription request);
+}
+
+/// <summary>A Lua script failed (error, timeout, memory cap, a result of the wrong type): the caller answers with <see cref="Error"/>.</summary>
+public sealed class ScriptException : Exception
+{
+    public ScriptException(OrthancError error, string message)
+        : base(message)
+    {
+        Error = error;
+    }
+
+    public ScriptException()
+        : this(OrthancError.CannotExecuteLua, OrthancErrors.Describe(OrthancError.CannotExecuteLua))
+    {
+    }
+
+    public ScriptException(string message)
+        : this(OrthancError.CannotExecuteLua, message)
+    {
+    }
+
+    public ScriptException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Error = OrthancError.CannotExecuteLua;
+    }
+
+    /// <summary>Orthanc's code for the failure: CannotExecuteLua, NotLuaPredicate or LuaBadOutput.</summary>
+    public OrthancError Error { get; }
+}
+
+/// <summary>A request to the REST API made from inside the server (Lua's RestApiGet and friends).</summary>
+/// <param name="Method">GET, POST, PUT or DELETE.</param>
+/// <param name="Uri">Path and query string.</param>
+/// <param name="Body">The request body (empty for GET and DELETE).</param>
+/// <param name="Headers">Extra request headers.</param>
+public sealed record RestApiRequest(string Method, string Uri, byte[] Body, IReadOnlyDictionary<string, string> Headers);
+
+/// <summary>The answer to a <see cref="RestApiRequest"/>: status and body bytes.</summary>
+public sealed record RestApiAnswer(int Status, byte[] Body);
+
+/// <summary>
+/// The REST API called in process: no authentication, no IncomingHttpRequestFilter, the origin of
+/// what it stores is "Lua" (Orthanc's RequestOrigin_Lua).
+/// </summary>
+public interface IRestApi
+{
+    Task<RestApiAnswer> SendAsync(RestApiRequest request, CancellationToken cancellationToken);
+}

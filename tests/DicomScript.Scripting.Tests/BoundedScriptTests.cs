@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using DicomScript.Scripting.Tests.Support;
+using NUnit.Framework;
+
+namespace DicomScript.Scripting.Tests;
+
+/// <summary>LuaCallbackTimeout and LuaMemoryLimit: a runaway script is stopped, the state goes on serving.</summary>
+[TestFixture]
+public sealed class BoundedScriptTests
+{
+    private ScriptedArchive _server = null!;
+
+    [OneTimeSetUp]
+    public async Task Start() =>
+        _server = await ScriptedArchive.StartAsync(new JsonObject { ["LuaCallbackTimeout"] = 1, ["LuaMemoryLimit"] = 32 });
+
+    [OneTimeTearDown]
+    public async Task Stop() => await _server.DisposeAsync();
+
+    [TestCase("while true do end", "execute-script:1")]
+    [TestCase("\n\nwhile true do pcall(function() while true do end end) end", "execute-script:3")] // pcall cannot swallow it
+    [TestCase("local function f() return f() end f()", "execute-script:1")] // a tail call loops without growing the stack
+    [TestCase("local co = coroutine.wrap(function() while true do end end) while true do co() end", "execute-script:1")]
+    public async Task ARunawayLoop_IsAbortedAfterTheTimeout_NamingTheLine(string code, string where)
+    {
+        var clock = Stopwatch.StartNew();
+        var (status, body) = await _server.ExecuteAsync(code);
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.InternalServerError));
+        Assert.That(JsonNode.Parse(body)!["Details"]!.GetValue<string>(), Does.StartWith("aborted after 1 s (LuaCallbackTimeout) at " + where));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+        Assert.That(await _server.OutputAsync("print('next')"), Is.EqualTo("next\n"), "the next script runs");
+    }
+
+    [TestCase("local t = {} for i = 1, 1e9 do t[i] = i end")]
+    [TestCase("local s = string.rep('x', 64 * 1024 * 1024)")]
+    [TestCase("local t = {} for i = 1, 1e9 do t[i] = tostring(i) .. string.rep('y', 100) end")]
+    public async Task AScriptAllocatingWithoutBound_IsStoppedByTheCap_AndItsMemoryIsFreed(string code)
+    {
+        var (status, body) = await _server.ExecuteAsync(code);
+
+        Assert.That(status, Is.EqualTo(HttpStatusCode.InternalServerError));
+        Assert.That(JsonNode.Parse(body)!["Details"]!.GetValue<string>(), Does.Contain("memory cap of 32 MB (LuaMemoryLimit) at execute-script:1"));
+        Assert.That(_server.Lua.MemoryUsed, Is.LessThan(8 * 1024 * 1024), "what the script held was collected");
+        Assert.That(await _server.OutputAsync("print('next')"), Is.EqualTo("next\n"));
+    }
+
+    [Test]
+    public async Task TheTimeout_CountsPerCall_NotPerState()
+    {
+        // Three calls of 0.6 s each: more than the timeout together, less each.
+        for (var i = 0; i < 3; i++)
+        {
+            var output = await _server.OutputAsync("local stop = os.clock() + 0.6 while os.clock() < stop do end print('done')");
+            Assert.That(output, Is.EqualTo("done\n"));
+        }
+    }
+}
