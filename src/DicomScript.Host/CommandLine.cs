@@ -133,10 +133,12 @@ internal static class CommandLine
             stop.TrySetResult();
         });
         await using var server = DicomScriptServer.Create(configuration, loggerFactory);
+        // Built even when HttpServerEnabled is false: Lua's RestApi* go through its routes.
+        await using var rest = RestServer.Create(server, loggerFactory);
         LuaScripting lua;
         try
         {
-            lua = LuaScripting.Create(server, loggerFactory);
+            lua = LuaScripting.Create(server, rest.InProcess, loggerFactory);
         }
         catch (ScriptException ex)
         {
@@ -146,12 +148,9 @@ internal static class CommandLine
 
         using var scripts = lua;
         server.Start();
-        await using var rest = configuration.HttpServerEnabled ? RestServer.Create(server, loggerFactory) : null;
-        if (rest is not null)
-            await rest.StartAsync().ConfigureAwait(false);
+        await rest.StartAsync().ConfigureAwait(false);
         await stop.Task.ConfigureAwait(false);
-        if (rest is not null)
-            await rest.StopAsync().ConfigureAwait(false);
+        await rest.StopAsync().ConfigureAwait(false);
         await server.StopAsync().ConfigureAwait(false);
         return 0;
     }

@@ -3,10 +3,12 @@ using DicomScript.Rest.Routes;
 using DicomScript.Rest.Security;
 using DicomScript.Server;
 using DicomScript.Server.Configuration;
+using DicomScript.Server.Scripting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,12 +27,16 @@ public sealed partial class RestServer : IAsyncDisposable
     private readonly OrthancConfiguration _configuration;
     private readonly ILogger _logger;
 
-    private RestServer(WebApplication app, OrthancConfiguration configuration, ILogger logger)
+    private RestServer(WebApplication app, OrthancConfiguration configuration, IRestApi inProcess, ILogger logger)
     {
         _app = app;
         _configuration = configuration;
+        InProcess = inProcess;
         _logger = logger;
     }
+
+    /// <summary>The routes called in process (Lua's RestApi*): no authentication, no HTTP filter. Usable after <see cref="StartAsync"/>.</summary>
+    public IRestApi InProcess { get; }
 
     /// <summary>The port listened on (the chosen one when the configuration said 0); valid after <see cref="StartAsync"/>.</summary>
     public int Port { get; private set; }
@@ -46,6 +52,9 @@ public sealed partial class RestServer : IAsyncDisposable
         // SIGTERM and Ctrl+C are the command line's to handle (it stops REST, then DICOM, jobs and
         // index): the web host's console lifetime would take them and stop Kestrel alone.
         builder.Services.AddSingleton<IHostLifetime, SignalsLeftToTheProcess>();
+        // Without HttpServerEnabled nothing listens, but the pipeline is still built for Lua's RestApi*.
+        if (!configuration.HttpServerEnabled)
+            builder.Services.AddSingleton<IServer, NoListeningServer>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -55,7 +64,12 @@ public sealed partial class RestServer : IAsyncDisposable
 
         var app = builder.Build();
         var security = new HttpSecurity(configuration);
+        var inProcess = new InProcessRestApi(app.Services);
         app.Use(security.InvokeAsync);
+        app.Use(new HttpRequestFiltering(archive.Hooks).InvokeAsync);
+        // Lua's RestApi* enter here: after the access rules and the HTTP filter, before routing.
+        app.Use(inProcess.Capture);
+        app.UseRouting();
         SystemRoutes.Map(app, archive);
         ResourceRoutes.Map(app, archive);
         HierarchyRoutes.Map(app, archive);
@@ -72,7 +86,7 @@ public sealed partial class RestServer : IAsyncDisposable
         ModifyRoutes.Map(app, archive);
         ScriptRoutes.Map(app, archive, loggerFactory.CreateLogger("DicomScript.Rest"));
         app.MapFallback((HttpContext context) => OrthancResponses.Error(context, OrthancError.UnknownResource));
-        return new RestServer(app, configuration, loggerFactory.CreateLogger("DicomScript.Rest"));
+        return new RestServer(app, configuration, inProcess, loggerFactory.CreateLogger("DicomScript.Rest"));
     }
 
     public async Task StartAsync()
@@ -80,6 +94,12 @@ public sealed partial class RestServer : IAsyncDisposable
         foreach (var warning in HttpSecurity.StartupWarnings(_configuration))
             LogInsecure(_logger, warning);
         await _app.StartAsync().ConfigureAwait(false);
+        if (!_configuration.HttpServerEnabled)
+        {
+            LogNotListening(_logger);
+            return;
+        }
+
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Port = new Uri(address).Port;
         LogStarted(_logger, Port);
@@ -92,6 +112,9 @@ public sealed partial class RestServer : IAsyncDisposable
     [LoggerMessage(3000, LogLevel.Information, "HTTP server: port {Port}")]
     private static partial void LogStarted(ILogger logger, int port);
 
+    [LoggerMessage(3002, LogLevel.Information, "HTTP server disabled (HttpServerEnabled): the REST API serves Lua's RestApi* calls only")]
+    private static partial void LogNotListening(ILogger logger);
+
     [LoggerMessage(3001, LogLevel.Warning, "{Warning}")]
     private static partial void LogInsecure(ILogger logger, string warning);
 }
@@ -102,4 +125,19 @@ internal sealed class SignalsLeftToTheProcess : IHostLifetime
     public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>The server used when HttpServerEnabled is false: it listens nowhere; the request pipeline is built all the same.</summary>
+internal sealed class NoListeningServer : IServer
+{
+    public IFeatureCollection Features { get; } = new FeatureCollection();
+
+    public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
+        where TContext : notnull => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose()
+    {
+    }
 }

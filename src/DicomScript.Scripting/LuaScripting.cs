@@ -21,44 +21,61 @@ public sealed partial class LuaScripting : IScriptConsole, IDisposable
 
     private readonly LuaEngine _engine;
     private readonly DicomScriptServer _archive;
-    private readonly ILogger _logger;
+    private readonly HttpFunctions _http;
+    private readonly LuaHttpFilter _httpFilter;
 
-    private LuaScripting(LuaEngine engine, DicomScriptServer archive, ILogger logger)
+    private LuaScripting(LuaEngine engine, DicomScriptServer archive, HttpFunctions http)
     {
         _engine = engine;
         _archive = archive;
-        _logger = logger;
+        _http = http;
+        _httpFilter = new LuaHttpFilter(engine);
     }
 
     /// <summary>
-    /// Loads the scripts and attaches to <paramref name="archive"/>. A script that cannot be read or
-    /// fails while it runs throws <see cref="ScriptException"/> naming the file and line: the server
-    /// must not start with half its scripts.
+    /// Loads the scripts and attaches to <paramref name="archive"/>; Lua's RestApi* go to
+    /// <paramref name="restApi"/>. A script that cannot be read or fails while it runs throws
+    /// <see cref="ScriptException"/> naming the file and line: the server must not start with half
+    /// its scripts.
     /// </summary>
-    public static LuaScripting Create(DicomScriptServer archive, ILoggerFactory loggerFactory)
+    public static LuaScripting Create(DicomScriptServer archive, IRestApi restApi, ILoggerFactory loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(restApi);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var configuration = archive.Configuration;
         var logger = loggerFactory.CreateLogger("DicomScript.Lua");
         var engine = new LuaEngine(TimeSpan.FromSeconds(configuration.LuaCallbackTimeout), configuration.LuaMemoryLimit * 1024L * 1024L, logger);
+        HttpFunctions? http = null;
         try
         {
             var native = new LuaTableBuilder(engine);
             CoreFunctions.Register(engine, native, configuration, logger);
+            RestApiFunctions.Register(engine, restApi, logger);
+            http = HttpFunctions.Register(engine, configuration, logger);
             engine.Run(ReadToolbox(), "=" + ToolboxName, "the Lua toolbox", arguments: native.Push);
             foreach (var path in configuration.LuaScripts)
                 LoadScript(engine, path, logger);
         }
         catch
         {
+            http?.Dispose();
             engine.Dispose();
             throw;
         }
 
-        var scripting = new LuaScripting(engine, archive, logger);
+        var scripting = new LuaScripting(engine, archive, http);
         archive.Hooks.Console = scripting;
+        scripting.AttachCallbacks();
         return scripting;
+    }
+
+    // A hook is set only while the script defines its callback, so the archive never waits on Lua
+    // for a callback nobody wrote. Looked up after loading and after each execute-script (which may
+    // define or remove one: with one state, a filter defined that way works, unlike in Orthanc).
+    private void AttachCallbacks()
+    {
+        _archive.Hooks.HttpFilter = _engine.IsFunction(LuaHttpFilter.Function) ? _httpFilter : null;
     }
 
     private static void LoadScript(LuaEngine engine, string path, ILogger logger)
@@ -105,7 +122,15 @@ public sealed partial class LuaScripting : IScriptConsole, IDisposable
     {
         ArgumentNullException.ThrowIfNull(code);
         var output = new StringBuilder();
-        _engine.Run(code, ExecuteScriptChunk, "/tools/execute-script", output);
+        try
+        {
+            _engine.Run(code, ExecuteScriptChunk, "/tools/execute-script", output);
+        }
+        finally
+        {
+            AttachCallbacks();
+        }
+
         return output.ToString();
     }
 
@@ -116,7 +141,9 @@ public sealed partial class LuaScripting : IScriptConsole, IDisposable
     {
         if (_archive.Hooks.Console == this)
             _archive.Hooks.Console = null;
+        _archive.Hooks.HttpFilter = null;
         _engine.Dispose();
+        _http.Dispose();
     }
 
     [LoggerMessage(2620, LogLevel.Information, "Lua script loaded: {Path}")]

@@ -1,3 +1,4 @@
+using DicomScript.Rest;
 using DicomScript.Scripting.Tests.Support;
 using DicomScript.Server;
 using DicomScript.Server.Scripting;
@@ -48,8 +49,9 @@ public sealed class ScriptLoadingTests
         {
             var configuration = await ScriptedArchive.WriteConfigurationAsync(folder, new() { ["LuaScripts"] = new System.Text.Json.Nodes.JsonArray("absent.lua") }, []);
             await using var archive = DicomScriptServer.Create(configuration, NullLoggerFactory.Instance);
+            await using var rest = RestServer.Create(archive, NullLoggerFactory.Instance);
 
-            var failure = Assert.Throws<ScriptException>(() => LuaScripting.Create(archive, NullLoggerFactory.Instance));
+            var failure = Assert.Throws<ScriptException>(() => LuaScripting.Create(archive, rest.InProcess, NullLoggerFactory.Instance));
 
             Assert.That(failure!.Message, Does.Contain(Path.Combine(folder.FullName, "absent.lua")));
         }

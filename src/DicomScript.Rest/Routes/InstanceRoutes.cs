@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using DicomScript.Dicom.Data;
 using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Json;
-using DicomScript.Rest.Security;
 using DicomScript.Server;
 using DicomScript.Server.Ingest;
 using DicomScript.Storage.Identifiers;
@@ -63,7 +62,7 @@ internal static class InstanceRoutes
         IngestResult result;
         try
         {
-            var origin = InstanceOrigin.Rest(context.Connection.RemoteIpAddress?.ToString() ?? "", context.Items[HttpSecurity.UsernameItem] as string ?? "");
+            var origin = RequestOrigins.Of(context);
             result = await archive.Ingest.IngestAsync(body, origin, context.RequestAborted).ConfigureAwait(false);
         }
         catch (DicomFormatException ex)

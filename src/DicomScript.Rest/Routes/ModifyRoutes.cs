@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Data;
-using DicomScript.Rest.Security;
 using DicomScript.Server;
-using DicomScript.Server.Ingest;
 using DicomScript.Server.Jobs;
 using DicomScript.Server.Modification;
 using DicomScript.Storage.Identifiers;
@@ -128,7 +126,7 @@ internal static class ModifyRoutes
         }
 
         var permissive = JobRequests.Boolean(options, "Permissive", false);
-        var origin = InstanceOrigin.Rest(context.Connection.RemoteIpAddress?.ToString() ?? "", context.Items[HttpSecurity.UsernameItem] as string ?? "");
+        var origin = RequestOrigins.Of(context);
         var job = new ResourceModificationJob(archive, modification, anonymize, level, instances, origin, keepSource, permissive, "REST API")
         {
             Transcode = transcode,

@@ -119,18 +119,24 @@ internal sealed partial class LuaEngine : IDisposable
     /// <summary>
     /// Calls the global function <paramref name="name"/> with the arguments <paramref name="arguments"/>
     /// pushes (it returns their count) and reads its results with <paramref name="results"/> (given
-    /// the count). Throws <see cref="ScriptException"/> when the function is not defined or fails.
+    /// their count); <paramref name="whenUndefined"/> when the global is not a function (any more: a
+    /// script may have removed it). A failing call throws <see cref="ScriptException"/>.
     /// </summary>
-    public T Call<T>(string name, Func<Lua, int> arguments, Func<Lua, int, T> results) => Invoke(name, null, lua =>
+    public T Call<T>(string name, Func<Lua, int> arguments, Func<Lua, int, T> results, T whenUndefined)
     {
-        if (lua.GetGlobal(name) != LuaType.Function)
+        var defined = true;
+        var result = Invoke(name, null, lua =>
         {
+            if (lua.GetGlobal(name) == LuaType.Function)
+                return arguments(lua);
+            // Nothing to call: a function that returns nothing stands in, and its result is ignored.
             lua.Pop(1);
-            throw new ScriptException($"The Lua function {name} is not defined");
-        }
-
-        return arguments(lua);
-    }, results);
+            lua.LoadString("return", "=" + name);
+            defined = false;
+            return 0;
+        }, (lua, count) => defined ? results(lua, count) : whenUndefined);
+        return result;
+    }
 
     /// <summary>
     /// For a C# function about to block (network, REST API): gives the lock up while
@@ -203,7 +209,7 @@ internal sealed partial class LuaEngine : IDisposable
             var status = thread.Resume(null, argumentCount, out var resultCount);
             return status switch
             {
-                LuaStatus.OK => results(thread, resultCount),
+                LuaStatus.OK => Results(invocation, thread, resultCount, results),
                 LuaStatus.Yield when invocation.AbortedAt is not null => throw Failed(invocation, $"aborted after {_timeout.TotalSeconds:0.###} s (LuaCallbackTimeout) at {invocation.AbortedAt}"),
                 LuaStatus.Yield => throw Failed(invocation, "attempt to yield from outside a coroutine"),
                 LuaStatus.ErrMem => throw OutOfMemory(invocation, thread),
@@ -219,6 +225,20 @@ internal sealed partial class LuaEngine : IDisposable
                 _state.GarbageCollector(LuaGC.Collect, 0);
             _current = null;
             Exit();
+        }
+    }
+
+    // A result of the wrong kind fails the call as an error in the script would (logged the same way).
+    private T Results<T>(Invocation invocation, Lua thread, int count, Func<Lua, int, T> results)
+    {
+        try
+        {
+            return results(thread, count);
+        }
+        catch (ScriptException ex)
+        {
+            LogScriptFailed(_logger, invocation.Label, ex.Message);
+            throw;
         }
     }
 

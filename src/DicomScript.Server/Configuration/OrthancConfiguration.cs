@@ -148,6 +148,12 @@ public sealed partial class OrthancConfiguration
 
     public int HttpTimeout => Integer("HttpTimeout", 60);
 
+    /// <summary>Whether Lua's Http* check the certificates of HTTPS servers.</summary>
+    public bool HttpsVerifyPeers => Boolean("HttpsVerifyPeers", true);
+
+    /// <summary>The proxy for Lua's Http* ("" = none).</summary>
+    public string HttpProxy => String("HttpProxy", "");
+
     public bool HttpDescribeErrors => Boolean("HttpDescribeErrors", true);
 
     public int JobsHistorySize => Integer("JobsHistorySize", 10);

@@ -42,19 +42,20 @@ internal sealed class ScriptedArchive : IAsyncDisposable
         {
             var configuration = await WriteConfigurationAsync(folder, settings, scripts);
             var archive = DicomScriptServer.Create(configuration, NullLoggerFactory.Instance);
+            var rest = RestServer.Create(archive, NullLoggerFactory.Instance, IPAddress.Loopback);
             LuaScripting lua;
             try
             {
-                lua = LuaScripting.Create(archive, NullLoggerFactory.Instance);
+                lua = LuaScripting.Create(archive, rest.InProcess, NullLoggerFactory.Instance);
             }
             catch
             {
+                await rest.DisposeAsync();
                 await archive.DisposeAsync();
                 throw;
             }
 
             archive.Start();
-            var rest = RestServer.Create(archive, NullLoggerFactory.Instance, IPAddress.Loopback);
             await rest.StartAsync();
             return new ScriptedArchive(archive, lua, rest, folder);
         }
