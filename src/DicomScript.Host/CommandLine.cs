@@ -146,11 +146,13 @@ internal static class CommandLine
             return 2;
         }
 
-        using var scripts = lua;
+        await using var scripts = lua;
         server.Start();
         await rest.StartAsync().ConfigureAwait(false);
+        lua.Start();
         await stop.Task.ConfigureAwait(false);
         await rest.StopAsync().ConfigureAwait(false);
+        await lua.StopAsync().ConfigureAwait(false);
         await server.StopAsync().ConfigureAwait(false);
         return 0;
     }

@@ -85,6 +85,7 @@ public sealed partial class RestServer : IAsyncDisposable
         InstanceRoutes.Map(app, archive);
         ModifyRoutes.Map(app, archive);
         ScriptRoutes.Map(app, archive, loggerFactory.CreateLogger("DicomScript.Rest"));
+        MetricsRoutes.Map(app, archive);
         app.MapFallback((HttpContext context) => OrthancResponses.Error(context, OrthancError.UnknownResource));
         return new RestServer(app, configuration, inProcess, loggerFactory.CreateLogger("DicomScript.Rest"));
     }

@@ -1,4 +1,5 @@
 using DicomScript.Scripting.Engine;
+using DicomScript.Scripting.Events;
 using DicomScript.Server.Scripting;
 
 namespace DicomScript.Scripting;
@@ -6,12 +7,10 @@ namespace DicomScript.Scripting;
 /// <summary>IncomingHttpRequestFilter(method, uri, ip, username, headers) → true to serve, false for 403.</summary>
 internal sealed class LuaHttpFilter(LuaEngine engine) : IHttpRequestFilter
 {
-    public const string Function = "IncomingHttpRequestFilter";
-
     public bool Allow(HttpRequestDescription request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return engine.Call(Function, lua =>
+        return engine.Call(DefinedCallbacks.IncomingHttpRequestFilter, lua =>
         {
             lua.PushString(request.Method);
             lua.PushString(request.Uri);
@@ -25,6 +24,6 @@ internal sealed class LuaHttpFilter(LuaEngine engine) : IHttpRequestFilter
             }
 
             return 5;
-        }, LuaResults.Predicate(Function), whenUndefined: true);
+        }, LuaResults.Predicate(DefinedCallbacks.IncomingHttpRequestFilter), whenUndefined: true);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using DicomScript.Scripting.Engine;
+using DicomScript.Scripting.Events;
 using DicomScript.Scripting.Functions;
 using DicomScript.Server;
 using DicomScript.Server.Scripting;
@@ -12,7 +13,7 @@ namespace DicomScript.Scripting;
 /// and the configuration's LuaScripts (in order; the last definition of a global wins), and plugs
 /// itself into the archive's <see cref="ScriptHooks"/>.
 /// </summary>
-public sealed partial class LuaScripting : IScriptConsole, IDisposable
+public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
 {
     /// <summary>The chunk name of the toolbox (what <c>debug.getinfo().short_src</c> says in it).</summary>
     internal const string ToolboxName = "toolbox.lua";
@@ -23,13 +24,16 @@ public sealed partial class LuaScripting : IScriptConsole, IDisposable
     private readonly DicomScriptServer _archive;
     private readonly HttpFunctions _http;
     private readonly LuaHttpFilter _httpFilter;
+    private readonly DefinedCallbacks _callbacks = new();
+    private readonly EventDispatcher _events;
 
-    private LuaScripting(LuaEngine engine, DicomScriptServer archive, HttpFunctions http)
+    private LuaScripting(LuaEngine engine, DicomScriptServer archive, HttpFunctions http, ILogger logger)
     {
         _engine = engine;
         _archive = archive;
         _http = http;
         _httpFilter = new LuaHttpFilter(engine);
+        _events = new EventDispatcher(engine, archive, _callbacks, logger);
     }
 
     /// <summary>
@@ -64,8 +68,9 @@ public sealed partial class LuaScripting : IScriptConsole, IDisposable
             throw;
         }
 
-        var scripting = new LuaScripting(engine, archive, http);
+        var scripting = new LuaScripting(engine, archive, http, logger);
         archive.Hooks.Console = scripting;
+        archive.Hooks.Status = scripting._events;
         scripting.AttachCallbacks();
         return scripting;
     }
@@ -75,8 +80,15 @@ public sealed partial class LuaScripting : IScriptConsole, IDisposable
     // define or remove one: with one state, a filter defined that way works, unlike in Orthanc).
     private void AttachCallbacks()
     {
-        _archive.Hooks.HttpFilter = _engine.IsFunction(LuaHttpFilter.Function) ? _httpFilter : null;
+        _callbacks.Refresh(_engine);
+        _archive.Hooks.HttpFilter = _callbacks.Has(DefinedCallbacks.IncomingHttpRequestFilter) ? _httpFilter : null;
     }
+
+    /// <summary>Starts delivering events (Initialize first), once the archive has started.</summary>
+    public void Start() => _events.Start();
+
+    /// <summary>Stops delivering events: queued job events go, then Finalize; what is left in the change log waits for the next start.</summary>
+    public Task StopAsync() => _events.StopAsync();
 
     private static void LoadScript(LuaEngine engine, string path, ILogger logger)
     {
@@ -137,11 +149,13 @@ public sealed partial class LuaScripting : IScriptConsole, IDisposable
     /// <summary><see cref="Execute(byte[])"/> for code given as text (UTF-8).</summary>
     public string Execute(string code) => Execute(Encoding.UTF8.GetBytes(code ?? throw new ArgumentNullException(nameof(code))));
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
+        await _events.DisposeAsync().ConfigureAwait(false);
         if (_archive.Hooks.Console == this)
             _archive.Hooks.Console = null;
         _archive.Hooks.HttpFilter = null;
+        _archive.Hooks.Status = null;
         _engine.Dispose();
         _http.Dispose();
     }

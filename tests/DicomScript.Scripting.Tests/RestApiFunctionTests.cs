@@ -113,4 +113,12 @@ public sealed class RestApiFunctionTests
         // Orthanc loses 'outer' here (the nested call clears the output buffer they share).
         Assert.That(output, Is.EqualTo("outer\n42\n\nafter\n"));
     }
+
+    [Test]
+    public async Task WithTheHttpServerDisabled_RestApiStillServesLua()
+    {
+        await using var server = await ScriptedArchive.StartAsync(new JsonObject { ["HttpServerEnabled"] = false });
+
+        Assert.That(server.Lua.Execute("print(ParseJson(RestApiGet('/system')).DicomAet)"), Is.EqualTo("ORTHANC\n"));
+    }
 }

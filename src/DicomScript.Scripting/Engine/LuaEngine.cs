@@ -108,12 +108,18 @@ internal sealed partial class LuaEngine : IDisposable
         }, (_, _) => 0);
     }
 
-    /// <summary>True when the global <paramref name="name"/> is a function now.</summary>
-    public bool IsFunction(string name) => Locked(() =>
+    /// <summary>Which of the globals <paramref name="names"/> are functions now.</summary>
+    public HashSet<string> WhichAreFunctions(IEnumerable<string> names) => Locked(() =>
     {
-        var type = _state.GetGlobal(name);
-        _state.Pop(1);
-        return type == LuaType.Function;
+        var functions = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (_state.GetGlobal(name) == LuaType.Function)
+                functions.Add(name);
+            _state.Pop(1);
+        }
+
+        return functions;
     });
 
     /// <summary>

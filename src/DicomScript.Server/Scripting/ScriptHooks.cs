@@ -10,6 +10,7 @@ public sealed class ScriptHooks
 {
     private volatile IScriptConsole? _console;
     private volatile IHttpRequestFilter? _httpFilter;
+    private volatile IScriptStatus? _status;
 
     /// <summary>Runs <c>/tools/execute-script</c>; null without a Lua engine.</summary>
     public IScriptConsole? Console
@@ -18,12 +19,29 @@ public sealed class ScriptHooks
         set => _console = value;
     }
 
+    /// <summary>What the Lua engine reports (pending events, memory); null without one.</summary>
+    public IScriptStatus? Status
+    {
+        get => _status;
+        set => _status = value;
+    }
+
     /// <summary>IncomingHttpRequestFilter; null unless a script defines it.</summary>
     public IHttpRequestFilter? HttpFilter
     {
         get => _httpFilter;
         set => _httpFilter = value;
     }
+}
+
+/// <summary>The Lua engine's figures, for monitoring (<c>/tools/metrics-prometheus</c>).</summary>
+public interface IScriptStatus
+{
+    /// <summary>Events not yet delivered to the scripts: the backlog of the event dispatcher.</summary>
+    long PendingEvents { get; }
+
+    /// <summary>Bytes the Lua state holds.</summary>
+    long MemoryBytes { get; }
 }
 
 /// <summary>Runs a Lua chunk sent to <c>/tools/execute-script</c>.</summary>

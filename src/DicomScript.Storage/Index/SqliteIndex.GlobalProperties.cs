@@ -14,6 +14,9 @@ public enum GlobalProperty
 
     /// <summary>The OrthancPeers as a JSON object, when OrthancPeersInDatabase.</summary>
     Peers = 21,
+
+    /// <summary>Ours: the last change the Lua event dispatcher delivered (it resumes after it).</summary>
+    LuaEventsDelivered = 1001,
 }
 
 // Global properties: counters and settings of the whole archive, in the GlobalProperties table.

@@ -57,6 +57,7 @@ internal sealed class ScriptedArchive : IAsyncDisposable
 
             archive.Start();
             await rest.StartAsync();
+            lua.Start();
             return new ScriptedArchive(archive, lua, rest, folder);
         }
         catch
@@ -108,8 +109,8 @@ internal sealed class ScriptedArchive : IAsyncDisposable
     {
         Http.Dispose();
         await Rest.DisposeAsync();
+        await Lua.DisposeAsync();
         await Archive.DisposeAsync();
-        Lua.Dispose();
         _folder.Delete(recursive: true);
     }
 }

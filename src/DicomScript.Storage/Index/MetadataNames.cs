@@ -1,13 +1,12 @@
 using System.Globalization;
-using DicomScript.Storage.Index;
 
-namespace DicomScript.Rest;
+namespace DicomScript.Storage.Index;
 
 /// <summary>
 /// Metadata names as Orthanc translates them: its own (IndexInSeries, ...), then the configuration's
 /// UserMetadata; a number stands for itself, and a number without a name is shown as the number.
 /// </summary>
-internal sealed class MetadataNames
+public sealed class MetadataNames
 {
     private readonly Dictionary<string, int> _byName;
     private readonly Dictionary<int, string> _byNumber;

@@ -1,0 +1,105 @@
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Json;
+using DicomScript.Storage.Identifiers;
+using DicomScript.Storage.Index;
+using KeraLua;
+
+namespace DicomScript.Scripting.Events;
+
+/// <summary>
+/// The tables callbacks receive, shaped as Orthanc shapes them (reference §3.3): <c>tags</c> as
+/// simplified tags (null values absent), <c>metadata</c> by name, <c>origin</c> from the metadata
+/// recorded at store time (so an event delivered after a restart has it too).
+/// </summary>
+internal static class CallbackArguments
+{
+    private static readonly DicomDataset NoOwner = new();
+
+    /// <summary>The dataset as Orthanc's simplified tags: name → string, sequences as arrays of tables; binary and long values absent.</summary>
+    public static void PushTags(Lua lua, IReadOnlyList<OrthancTagNode> nodes)
+    {
+        if (!lua.CheckStack(6))
+            throw new InvalidOperationException("the Lua stack cannot grow");
+        // When names repeat the highest tag wins, as in /simplified-tags.
+        var byName = new Dictionary<string, OrthancTagNode>(nodes.Count, StringComparer.Ordinal);
+        foreach (var node in nodes)
+            byName[node.Name] = node;
+        lua.CreateTable(0, byName.Count);
+        foreach (var (name, node) in byName)
+        {
+            switch (node.Type)
+            {
+                case OrthancValueType.String:
+                    lua.PushString(node.Value);
+                    break;
+                case OrthancValueType.Sequence:
+                    lua.CreateTable(node.Items!.Count, 0);
+                    for (var i = 0; i < node.Items.Count; i++)
+                    {
+                        PushTags(lua, node.Items[i]);
+                        lua.RawSetInteger(-2, i + 1);
+                    }
+
+                    break;
+                default:
+                    continue;
+            }
+
+            lua.SetField(-2, name);
+        }
+    }
+
+    /// <summary>A resource's main DICOM tags by name (a study's without the patient's, as Orthanc gives them).</summary>
+    public static void PushMainTags(Lua lua, ResourceInfo resource)
+    {
+        lua.CreateTable(0, resource.MainTags.Count);
+        foreach (var (tag, value) in resource.MainTags)
+        {
+            if (resource.Level == ResourceLevel.Study && MainDicomTags.Patient.Contains(tag))
+                continue;
+            lua.PushString(value);
+            lua.SetField(-2, OrthancTagsConverter.Name(tag, NoOwner));
+        }
+    }
+
+    /// <summary>Metadata by name (Orthanc's names, then UserMetadata), values as strings.</summary>
+    public static void PushMetadata(Lua lua, IReadOnlyDictionary<int, string> metadata, MetadataNames names)
+    {
+        lua.CreateTable(0, metadata.Count);
+        foreach (var (type, value) in metadata)
+        {
+            lua.PushString(value);
+            lua.SetField(-2, names.NameOf(type));
+        }
+    }
+
+    /// <summary>
+    /// Orthanc's origin table, rebuilt from the store-time metadata: RequestOrigin, and RemoteIp,
+    /// RemoteAet, CalledAet (DICOM) or RemoteIp, Username (REST).
+    /// </summary>
+    public static void PushOrigin(Lua lua, IReadOnlyDictionary<int, string> metadata)
+    {
+        string? Get(MetadataType type) => metadata.TryGetValue((int)type, out var value) ? value : null;
+        var requestOrigin = Get(MetadataType.Origin) ?? "Unknown";
+        lua.CreateTable(0, 4);
+        Set(lua, "RequestOrigin", requestOrigin);
+        switch (requestOrigin)
+        {
+            case "DicomProtocol":
+                Set(lua, "RemoteIp", Get(MetadataType.RemoteIP) ?? "");
+                Set(lua, "RemoteAet", Get(MetadataType.RemoteAET) ?? "");
+                Set(lua, "CalledAet", Get(MetadataType.CalledAET) ?? "");
+                break;
+            case "RestApi":
+                Set(lua, "RemoteIp", Get(MetadataType.RemoteIP) ?? "");
+                Set(lua, "Username", Get(MetadataType.HttpUsername) ?? "");
+                break;
+        }
+    }
+
+    private static void Set(Lua lua, string key, string value)
+    {
+        lua.PushString(value);
+        lua.SetField(-2, key);
+    }
+}

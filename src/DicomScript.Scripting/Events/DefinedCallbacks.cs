@@ -1,0 +1,33 @@
+using DicomScript.Scripting.Engine;
+
+namespace DicomScript.Scripting.Events;
+
+/// <summary>
+/// Which of Orthanc's callbacks the scripts define, looked up once after loading and after each
+/// execute-script (which may define or remove one), so neither the archive nor the dispatcher asks
+/// the Lua state (and waits for its lock) about a callback nobody wrote.
+/// </summary>
+internal sealed class DefinedCallbacks
+{
+    public const string Initialize = "Initialize";
+    public const string Finalize = "Finalize";
+    public const string OnStoredInstance = "OnStoredInstance";
+    public const string OnJobSubmitted = "OnJobSubmitted";
+    public const string OnJobSuccess = "OnJobSuccess";
+    public const string OnJobFailure = "OnJobFailure";
+    public const string IncomingHttpRequestFilter = "IncomingHttpRequestFilter";
+
+    private static readonly string[] Names =
+    [
+        Initialize, Finalize, OnStoredInstance, OnJobSubmitted, OnJobSuccess, OnJobFailure,
+        "OnStablePatient", "OnStableStudy", "OnStableSeries",
+        "OnUpdatedPatient", "OnUpdatedStudy", "OnUpdatedSeries", "OnUpdatedInstance",
+        IncomingHttpRequestFilter,
+    ];
+
+    private volatile HashSet<string> _defined = [];
+
+    public bool Has(string name) => _defined.Contains(name);
+
+    public void Refresh(LuaEngine engine) => _defined = engine.WhichAreFunctions(Names);
+}

@@ -1,0 +1,232 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using DicomScript.Dicom.Json;
+using DicomScript.Scripting.Engine;
+using DicomScript.Server;
+using DicomScript.Server.Scripting;
+using DicomScript.Storage.Index;
+using KeraLua;
+using Microsoft.Extensions.Logging;
+
+namespace DicomScript.Scripting.Events;
+
+/// <summary>
+/// Delivers the archive's events to the scripts, in order, on one background thread. The events of
+/// resources (stored, stable, updated) are read from the persisted change log, and how far the
+/// dispatcher got is saved in the index: after a crash it resumes there, so every event is delivered
+/// at least once (Orthanc keeps them in memory and loses them). Job events and Initialize/Finalize go
+/// through a queue in memory. A callback that fails is logged and the next event goes on.
+/// </summary>
+internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
+{
+    private const int PageSize = 200;
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(20);
+
+    private readonly LuaEngine _engine;
+    private readonly DicomScriptServer _archive;
+    private readonly DefinedCallbacks _callbacks;
+    private readonly MetadataNames _metadataNames;
+    private readonly ILogger _logger;
+    private readonly ConcurrentQueue<(string Callback, string Argument)> _queue = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private Thread? _thread;
+    private long _delivered;
+
+    public EventDispatcher(LuaEngine engine, DicomScriptServer archive, DefinedCallbacks callbacks, ILogger logger)
+    {
+        _engine = engine;
+        _archive = archive;
+        _callbacks = callbacks;
+        _metadataNames = new MetadataNames(archive.Configuration.UserMetadata);
+        _logger = logger;
+    }
+
+    /// <summary>Changes logged but not yet delivered, plus queued job events.</summary>
+    public long PendingEvents => Math.Max(0, _archive.Index.LastChange().Last - Interlocked.Read(ref _delivered)) + _queue.Count;
+
+    public long MemoryBytes => _engine.MemoryUsed;
+
+    /// <summary>Resumes after the last change delivered (the end of the log on the very first start: history is not replayed) and queues Initialize.</summary>
+    public void Start()
+    {
+        var saved = _archive.Index.GetGlobalProperty(GlobalProperty.LuaEventsDelivered);
+        _delivered = saved is null ? _archive.Index.LastChange().Last : long.Parse(saved, CultureInfo.InvariantCulture);
+        if (saved is null)
+            SaveProgress();
+        _archive.Jobs.JobSubmitted += OnJobSubmitted;
+        _archive.Jobs.JobSucceeded += OnJobSuccess;
+        _archive.Jobs.JobFailed += OnJobFailure;
+        Post(DefinedCallbacks.Initialize, "");
+        _thread = new Thread(Run) { IsBackground = true, Name = "LUA-EVENTS" };
+        _thread.Start();
+    }
+
+    private void OnJobSubmitted(string id) => Post(DefinedCallbacks.OnJobSubmitted, id);
+
+    private void OnJobSuccess(string id) => Post(DefinedCallbacks.OnJobSuccess, id);
+
+    private void OnJobFailure(string id) => Post(DefinedCallbacks.OnJobFailure, id);
+
+    private void Post(string callback, string argument)
+    {
+        if (!_callbacks.Has(callback))
+            return;
+        _queue.Enqueue((callback, argument));
+        _wake.Release();
+    }
+
+    private void Run()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var worked = DeliverQueued();
+            worked |= DeliverChanges();
+            if (!worked)
+                _wake.Wait(IdlePoll);
+        }
+
+        // Stopping: what is queued in memory would be lost, so it goes now; Finalize last.
+        DeliverQueued();
+        if (_callbacks.Has(DefinedCallbacks.Finalize))
+            Invoke(DefinedCallbacks.Finalize, _ => 0);
+    }
+
+    private bool DeliverQueued()
+    {
+        var worked = false;
+        while (_queue.TryDequeue(out var item))
+        {
+            worked = true;
+            Invoke(item.Callback, lua =>
+            {
+                if (item.Argument.Length == 0)
+                    return 0;
+                lua.PushString(item.Argument);
+                return 1;
+            });
+        }
+
+        return worked;
+    }
+
+    private bool DeliverChanges()
+    {
+        var page = _archive.Index.ReadChanges(Interlocked.Read(ref _delivered), PageSize);
+        if (page.Entries.Count == 0)
+            return false;
+        foreach (var change in page.Entries)
+        {
+            if (_stop.IsCancellationRequested)
+                break;
+            Deliver(change);
+            Interlocked.Exchange(ref _delivered, change.Seq);
+        }
+
+        SaveProgress();
+        return true;
+    }
+
+    private void SaveProgress() =>
+        _archive.Index.SetGlobalProperty(GlobalProperty.LuaEventsDelivered, Interlocked.Read(ref _delivered).ToString(CultureInfo.InvariantCulture));
+
+    private void Deliver(Change change)
+    {
+        switch (change.ChangeType)
+        {
+            case ChangeType.NewInstance when _callbacks.Has(DefinedCallbacks.OnStoredInstance):
+                DeliverStoredInstance(change.PublicId);
+                break;
+            case ChangeType.StablePatient or ChangeType.StableStudy or ChangeType.StableSeries:
+                DeliverStable(change);
+                break;
+            case ChangeType.UpdatedMetadata or ChangeType.UpdatedAttachment:
+                var callback = "OnUpdated" + change.ResourceType;
+                if (_callbacks.Has(callback))
+                    Invoke(callback, lua => Push(lua, change.PublicId));
+                break;
+        }
+    }
+
+    // OnStoredInstance(instanceId, tags, metadata, origin); skipped when the instance is gone.
+    private void DeliverStoredInstance(string instanceId)
+    {
+        var resource = _archive.Index.Get(instanceId);
+        var file = resource is null ? null : _archive.ReadFile(instanceId);
+        if (resource is null || file is null)
+            return;
+        var tags = OrthancTagsConverter.Convert(file.Dataset);
+        Invoke(DefinedCallbacks.OnStoredInstance, lua =>
+        {
+            lua.PushString(instanceId);
+            CallbackArguments.PushTags(lua, tags);
+            CallbackArguments.PushMetadata(lua, resource.Metadata, _metadataNames);
+            CallbackArguments.PushOrigin(lua, resource.Metadata);
+            return 4;
+        });
+    }
+
+    // OnStablePatient/Study/Series(id, tags, metadata): the level's main tags and all its metadata.
+    private void DeliverStable(Change change)
+    {
+        var callback = "OnStable" + change.ResourceType;
+        if (!_callbacks.Has(callback) || _archive.Index.Get(change.PublicId) is not { } resource || resource.Level != change.ResourceType)
+            return;
+        Invoke(callback, lua =>
+        {
+            lua.PushString(resource.PublicId);
+            CallbackArguments.PushMainTags(lua, resource);
+            CallbackArguments.PushMetadata(lua, resource.Metadata, _metadataNames);
+            return 3;
+        });
+    }
+
+    private static int Push(Lua lua, string text)
+    {
+        lua.PushString(text);
+        return 1;
+    }
+
+    private void Invoke(string callback, Func<Lua, int> arguments)
+    {
+        try
+        {
+            _engine.Call(callback, arguments, (_, _) => 0, 0);
+        }
+        catch (ScriptException)
+        {
+            // Logged by the engine with the script's place; the next event goes on.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The engine is closing.
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            LogDeliveryFailed(_logger, callback, ex.Message);
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (_thread is null || _stop.IsCancellationRequested)
+            return;
+        _archive.Jobs.JobSubmitted -= OnJobSubmitted;
+        _archive.Jobs.JobSucceeded -= OnJobSuccess;
+        _archive.Jobs.JobFailed -= OnJobFailure;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _wake.Release();
+        await Task.Run(() => _thread.Join()).ConfigureAwait(false);
+        SaveProgress();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+
+    [LoggerMessage(2650, LogLevel.Error, "Error while processing Lua events ({Callback}): {Message}")]
+    private static partial void LogDeliveryFailed(ILogger logger, string callback, string message);
+}

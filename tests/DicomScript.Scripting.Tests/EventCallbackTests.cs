@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using DicomScript.Dicom.Tests.Support;
+using DicomScript.Scripting.Tests.Support;
+using NUnit.Framework;
+
+namespace DicomScript.Scripting.Tests;
+
+/// <summary>The event callbacks: their arguments as Orthanc gives them, their order, Initialize and Finalize, failures.</summary>
+[TestFixture]
+public sealed class EventCallbackTests
+{
+    private const string Recorder = """
+        events = {}
+        function Initialize() initializedCount = (initializedCount or 0) + 1 end
+        function OnStoredInstance(id, tags, metadata, origin)
+          table.insert(events, 'stored ' .. id)
+          lastStored = { id = id, tags = tags, metadata = metadata, origin = origin }
+        end
+        function OnStableSeries(id, tags, metadata) table.insert(events, 'stable series ' .. id) lastStableSeries = { tags = tags, metadata = metadata } end
+        function OnStableStudy(id, tags, metadata) table.insert(events, 'stable study ' .. id) lastStableStudy = { tags = tags, metadata = metadata } end
+        function OnStablePatient(id, tags, metadata) table.insert(events, 'stable patient ' .. id) end
+        function OnUpdatedInstance(id) table.insert(events, 'updated instance ' .. id) end
+        function OnJobSubmitted(id) table.insert(events, 'job submitted ' .. id) end
+        function OnJobSuccess(id) table.insert(events, 'job success ' .. id) end
+        function OnJobFailure(id) table.insert(events, 'job failure ' .. id) end
+        """;
+
+    private static byte[] Sample(string name = "CT_small.dcm")
+    {
+        PydicomCorpus.Require();
+        return File.ReadAllBytes(PydicomCorpus.FullPath("test_files/" + name));
+    }
+
+    private static async Task<string> UploadAsync(ScriptedArchive server, byte[] file)
+    {
+        using var response = await server.Http.PostAsync("instances", new ByteArrayContent(file));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["ID"]!.GetValue<string>();
+    }
+
+    private static Task<string> EventsAsync(ScriptedArchive server, Func<string, bool> until) =>
+        LuaPolling.UntilAsync(server, "for _, e in ipairs(events) do print(e) end", until);
+
+    [Test]
+    public async Task OnStoredInstance_GetsTheSimplifiedTagsWithoutNulls_TheMetadataByName_AndTheRestOrigin()
+    {
+        await using var server = await ScriptedArchive.StartAsync(null, ("recorder.lua", Recorder));
+
+        var id = await UploadAsync(server, Sample());
+        await EventsAsync(server, e => e.Contains("stored " + id, StringComparison.Ordinal));
+
+        var tags = JsonNode.Parse(await server.OutputAsync("print(DumpJson(lastStored.tags, true))"))!;
+        var expected = WithoutNulls(JsonNode.Parse(await server.Http.GetStringAsync($"instances/{id}/simplified-tags")));
+        Assert.That(JsonNode.DeepEquals(tags, expected), Is.True, $"Lua: {tags}\nREST: {expected}");
+        var facts = await server.OutputAsync("""
+            local o, m = lastStored.origin, lastStored.metadata
+            print(o.RequestOrigin, o.RemoteIp, '[' .. o.Username .. ']', o.RemoteAet, m.Origin, m.RemoteIP, m.TransferSyntax, m.IndexInSeries, #m.ReceptionDate)
+            """);
+        Assert.That(facts, Is.EqualTo("RestApi, 127.0.0.1, [], nil, RestApi, 127.0.0.1, 1.2.840.10008.1.2.1, 1, 15\n"));
+    }
+
+    // What Lua's tags hold: the simplified tags minus nulls (binary and long values); an empty
+    // object becomes [] as every Lua table without keys.
+    private static JsonNode WithoutNulls(JsonNode? node) => node switch
+    {
+        JsonObject o when !o.Any(p => p.Value is not null) => new JsonArray(),
+        JsonObject o => new JsonObject(o.Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)WithoutNulls(p.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(WithoutNulls)]),
+        _ => node!.DeepClone(),
+    };
+
+    [Test]
+    public async Task OnStoredInstance_FromDicom_HasTheAssociationsAets()
+    {
+        var storescu = ExternalTools.Require("storescu", "dcmtk");
+        PydicomCorpus.Require();
+        await using var server = await ScriptedArchive.StartAsync(new JsonObject { ["DicomServerEnabled"] = true, ["DicomPort"] = 0 }, ("recorder.lua", Recorder));
+
+        var sent = ExternalTools.Run(storescu, ["-aet", "MODALITY", "-aec", "ORTHANC", "127.0.0.1",
+            server.Archive.DicomPort.ToString(CultureInfo.InvariantCulture), PydicomCorpus.FullPath("test_files/CT_small.dcm")]);
+        Assert.That(sent.ExitCode, Is.Zero, sent.Error);
+
+        var origin = await LuaPolling.UntilAsync(server,
+            "if lastStored then local o = lastStored.origin print(o.RequestOrigin, o.RemoteIp, o.RemoteAet, o.CalledAet, lastStored.metadata.RemoteAET) end",
+            o => o.Length > 0);
+        Assert.That(origin, Is.EqualTo("DicomProtocol, 127.0.0.1, MODALITY, ORTHANC, MODALITY\n"));
+    }
+
+    [Test]
+    public async Task Events_ArriveInTheOrderOfTheChanges_AndAFailingCallbackDoesNotStopTheNext()
+    {
+        await using var server = await ScriptedArchive.StartAsync(null, ("recorder.lua", Recorder + "\n" + """
+            local record = OnStoredInstance
+            function OnStoredInstance(id, tags, metadata, origin)
+              record(id, tags, metadata, origin)
+              if tags.Modality == 'CT' then error('this one fails') end
+            end
+            """));
+        var files = new[] { "CT_small.dcm", "MR_small.dcm", "rtplan.dcm" };
+        var ids = new List<string>();
+        foreach (var file in files)
+            ids.Add(await UploadAsync(server, Sample(file)));
+
+        var events = await EventsAsync(server, e => e.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length >= 3);
+
+        Assert.That(events, Is.EqualTo(string.Concat(ids.Select(id => $"stored {id}\n"))));
+    }
+
+    [Test]
+    public async Task OnStable_GetTheLevelsMainTags_AndItsMetadata_OnceTheResourceIsStable()
+    {
+        await using var server = await ScriptedArchive.StartAsync(new JsonObject { ["StableAge"] = 1 }, ("recorder.lua", Recorder));
+        var id = await UploadAsync(server, Sample());
+        var instance = JsonNode.Parse(await server.Http.GetStringAsync($"instances/{id}"))!;
+        var seriesId = instance["ParentSeries"]!.GetValue<string>();
+        var studyId = JsonNode.Parse(await server.Http.GetStringAsync($"series/{seriesId}"))!["ParentStudy"]!.GetValue<string>();
+
+        await EventsAsync(server, e => e.Contains("stable series", StringComparison.Ordinal) && e.Contains("stable study", StringComparison.Ordinal)
+            && e.Contains("stable patient", StringComparison.Ordinal));
+        var seriesTags = JsonNode.Parse(await server.OutputAsync("print(DumpJson(lastStableSeries.tags, true))"))!;
+        var studyTags = JsonNode.Parse(await server.OutputAsync("print(DumpJson(lastStableStudy.tags, true))"))!;
+        var metadata = await server.OutputAsync("print(lastStableSeries.metadata.LastUpdate ~= nil, lastStableStudy.tags.PatientID)");
+
+        var restSeries = JsonNode.Parse(await server.Http.GetStringAsync($"series/{seriesId}"))!["MainDicomTags"];
+        var restStudy = JsonNode.Parse(await server.Http.GetStringAsync($"studies/{studyId}"))!["MainDicomTags"];
+        Assert.That(JsonNode.DeepEquals(seriesTags, restSeries), Is.True, $"Lua: {seriesTags}\nREST: {restSeries}");
+        Assert.That(JsonNode.DeepEquals(studyTags, restStudy), Is.True, $"Lua: {studyTags}\nREST: {restStudy}");
+        Assert.That(metadata, Is.EqualTo("true, nil\n"), "a study's tags come without the patient's");
+    }
+
+    [Test]
+    public async Task OnUpdatedInstance_FollowsAMetadataChange()
+    {
+        await using var server = await ScriptedArchive.StartAsync(null, ("recorder.lua", Recorder));
+        var id = await UploadAsync(server, Sample());
+
+        using var put = await server.Http.PutAsync($"instances/{id}/metadata/1024", new StringContent("x"));
+        Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        await EventsAsync(server, e => e.Contains("updated instance " + id, StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task OnJobSubmittedAndOnJobSuccess_NameTheJob()
+    {
+        await using var server = await ScriptedArchive.StartAsync(null, ("recorder.lua", Recorder));
+        var id = await UploadAsync(server, Sample());
+        var seriesId = JsonNode.Parse(await server.Http.GetStringAsync($"instances/{id}"))!["ParentSeries"]!.GetValue<string>();
+
+        using var modify = await server.Http.PostAsync($"series/{seriesId}/modify", new StringContent("""{"Replace":{"SeriesDescription":"changed"}}""", Encoding.UTF8, "application/json"));
+        Assert.That(modify.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var jobs = JsonNode.Parse(await server.Http.GetStringAsync("jobs"))!.AsArray().Select(j => j!.GetValue<string>()).ToList();
+
+        var events = await EventsAsync(server, e => e.Contains("job success", StringComparison.Ordinal));
+        Assert.That(jobs, Has.Count.EqualTo(1));
+        Assert.That(events, Does.Contain($"job submitted {jobs[0]}\n").And.Contain($"job success {jobs[0]}\n"));
+    }
+
+    [Test]
+    public async Task Initialize_RunsOnceAtStart_AndFinalizeAtStop()
+    {
+        var marker = Path.Combine(Path.GetTempPath(), $"finalize-{Guid.NewGuid():N}.txt");
+        try
+        {
+            var server = await ScriptedArchive.StartAsync(null, ("recorder.lua", Recorder + "\n" + $$"""
+                function Finalize() local f = io.open('{{marker}}', 'w') f:write('finalized ' .. initializedCount) f:close() end
+                """));
+            await LuaPolling.UntilAsync(server, "print(initializedCount)", o => o == "1\n");
+
+            await server.DisposeAsync();
+
+            Assert.That(File.ReadAllText(marker), Is.EqualTo("finalized 1"));
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
+    }
+
+    [Test]
+    public async Task ACallbackDefinedThroughExecuteScript_ReceivesLaterEvents()
+    {
+        await using var server = await ScriptedArchive.StartAsync();
+        await server.OutputAsync("seen = {} function OnStoredInstance(id) table.insert(seen, id) end");
+
+        var id = await UploadAsync(server, Sample());
+
+        await LuaPolling.UntilAsync(server, "print(seen[1])", o => o == id + "\n");
+    }
+}

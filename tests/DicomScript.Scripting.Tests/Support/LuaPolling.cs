@@ -1,0 +1,23 @@
+using System.Diagnostics;
+using NUnit.Framework;
+
+namespace DicomScript.Scripting.Tests.Support;
+
+/// <summary>Waiting for what a callback does: callbacks run on the event thread, after the request that caused them has answered.</summary>
+internal static class LuaPolling
+{
+    /// <summary>Runs <paramref name="code"/> until it prints <paramref name="expected"/> (or fails after <paramref name="seconds"/>); the last output.</summary>
+    public static async Task<string> UntilAsync(ScriptedArchive server, string code, Func<string, bool> expected, int seconds = 20)
+    {
+        var clock = Stopwatch.StartNew();
+        string output;
+        while (!expected(output = await server.OutputAsync(code)))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(seconds))
+                Assert.Fail($"still '{output.TrimEnd()}' after {seconds} s: {code}");
+            await Task.Delay(50);
+        }
+
+        return output;
+    }
+}

@@ -1,0 +1,31 @@
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.IO;
+using DicomScript.Dicom.Tests.Support;
+
+namespace DicomScript.Scripting.Tests.Support;
+
+/// <summary>Distinct small instances for tests that need many: copies of pydicom's CT_small.dcm, each with its own SOPInstanceUID.</summary>
+internal static class SampleInstances
+{
+    public static string CtSmall
+    {
+        get
+        {
+            PydicomCorpus.Require();
+            return PydicomCorpus.FullPath("test_files/CT_small.dcm");
+        }
+    }
+
+    /// <summary>Copy number <paramref name="number"/> as a Part-10 file.</summary>
+    public static byte[] Copy(int number)
+    {
+        var file = DicomFile.Open(CtSmall);
+        var uid = $"1.2.826.0.1.3680043.10.1138.{number}";
+        file.Dataset.AddString(DicomTags.SOPInstanceUID, DicomVR.UI, uid);
+        file.Meta.AddString(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, uid);
+        using var output = new MemoryStream();
+        DicomWriter.WriteFile(output, file.Meta, file.Dataset, file.TransferSyntax);
+        return output.ToArray();
+    }
+}
