@@ -44,6 +44,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         Jobs = new JobsEngine(configuration.SaveJobs ? index : null, configuration.JobsHistorySize, configuration.ConcurrentJobs,
             loggerFactory.CreateLogger("DicomScript.Jobs"));
         Modifier = new InstanceModifier(this, loggerFactory.CreateLogger("DicomScript.Modification"));
+        Associations = new ModalityAssociations(this, TimeSpan.FromSeconds(configuration.DicomAssociationCloseDelay));
     }
 
     public OrthancConfiguration Configuration { get; }
@@ -62,6 +63,9 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
 
     /// <summary>Modifies and anonymizes stored instances.</summary>
     public InstanceModifier Modifier { get; }
+
+    /// <summary>Associations to modalities kept open between the C-STOREs of Lua routing (DicomAssociationCloseDelay).</summary>
+    public ModalityAssociations Associations { get; }
 
     /// <summary>The DICOM port listened on (the chosen one when the configuration said 0).</summary>
     public int DicomPort => _dicom?.Port ?? 0;
@@ -218,6 +222,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
             await _dicom.StopAsync().ConfigureAwait(false);
         await _stableMonitor.DisposeAsync().ConfigureAwait(false);
         await Jobs.DisposeAsync().ConfigureAwait(false);
+        await Associations.DisposeAsync().ConfigureAwait(false);
         Index.Dispose();
         await File.WriteAllTextAsync(Path.Combine(Configuration.IndexDirectory, CleanShutdownMarker), SqliteIndex.Now()).ConfigureAwait(false);
         LogStopped(_logger);

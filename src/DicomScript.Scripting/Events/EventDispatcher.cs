@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using DicomScript.Dicom.Json;
 using DicomScript.Scripting.Engine;
 using DicomScript.Server;
+using DicomScript.Server.Jobs;
 using DicomScript.Server.Scripting;
 using DicomScript.Storage.Index;
 using KeraLua;
@@ -20,6 +22,7 @@ namespace DicomScript.Scripting.Events;
 internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
 {
     private const int PageSize = 200;
+    private const string RoutingRunner = "_RunRoutingCallback"; // in Toolbox.lua
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(20);
 
     private readonly LuaEngine _engine;
@@ -156,7 +159,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         if (resource is null || file is null)
             return;
         var tags = OrthancTagsConverter.Convert(file.Dataset);
-        Invoke(DefinedCallbacks.OnStoredInstance, lua =>
+        InvokeRouting(DefinedCallbacks.OnStoredInstance, lua =>
         {
             lua.PushString(instanceId);
             CallbackArguments.PushTags(lua, tags);
@@ -172,7 +175,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         var callback = "OnStable" + change.ResourceType;
         if (!_callbacks.Has(callback) || _archive.Index.Get(change.PublicId) is not { } resource || resource.Level != change.ResourceType)
             return;
-        Invoke(callback, lua =>
+        InvokeRouting(callback, lua =>
         {
             lua.PushString(resource.PublicId);
             CallbackArguments.PushMainTags(lua, resource);
@@ -187,11 +190,26 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         return 1;
     }
 
-    private void Invoke(string callback, Func<Lua, int> arguments)
+    private void Invoke(string callback, Func<Lua, int> arguments) => Guarded(callback, () => _engine.Call(callback, arguments, (_, _) => 0, 0));
+
+    // OnStoredInstance and OnStable*: the operations the callback records with the routing helpers
+    // become one SequenceOfOperations job, read with keepStrings (a '77' stays a string).
+    private void InvokeRouting(string callback, Func<Lua, int> arguments) => Guarded(callback, () =>
+    {
+        var operations = _engine.Call(RoutingRunner, lua =>
+        {
+            lua.PushString(callback);
+            return 1 + arguments(lua);
+        }, (lua, count) => count > 0 ? LuaJson.Read(lua, -count, keepStrings: true) : null, null);
+        if (operations is JsonArray { Count: > 0 } recorded)
+            _archive.Jobs.Submit(new SequenceOfOperationsJob(_archive, recorded));
+    });
+
+    private void Guarded(string callback, Action deliver)
     {
         try
         {
-            _engine.Call(callback, arguments, (_, _) => 0, 0);
+            deliver();
         }
         catch (ScriptException)
         {

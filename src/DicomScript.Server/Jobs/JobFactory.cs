@@ -11,6 +11,7 @@ internal static class JobFactory
         OrthancPeerStoreJob.JobType => new OrthancPeerStoreJob(archive, saved),
         ResourceModificationJob.JobType => new ResourceModificationJob(archive, saved),
         DicomMoveScuJob.JobType => new DicomMoveScuJob(archive, saved),
+        SequenceOfOperationsJob.JobType => new SequenceOfOperationsJob(archive, saved),
         var other => throw new FormatException($"saved job of unknown type \"{other}\""),
     };
 }

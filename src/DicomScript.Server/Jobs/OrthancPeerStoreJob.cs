@@ -67,23 +67,28 @@ public sealed class OrthancPeerStoreJob : SetOfInstancesJob
         if (Compress)
             body = Gzip(body);
         _size += body.Length;
-        using var request = Peer.CreateRequest(HttpMethod.Post, "instances");
+        await PostAsync(_archive, Peer, body, Compress, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>POSTs one DICOM file (gzipped when <paramref name="gzipped"/>) to the peer's /instances; a refusal or an unreachable peer throws <see cref="JobException"/>.</summary>
+    internal static async Task PostAsync(DicomScriptServer archive, OrthancPeer peer, byte[] body, bool gzipped, CancellationToken cancellationToken)
+    {
+        using var request = peer.CreateRequest(HttpMethod.Post, "instances");
         request.Content = new ByteArrayContent(body);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
-        if (Compress)
+        if (gzipped)
             request.Content.Headers.ContentEncoding.Add("gzip");
         try
         {
-            var (status, _) = await Peer.SendAsync(Http, request, _archive.Configuration.HttpTimeout, cancellationToken).ConfigureAwait(false);
+            var (status, _) = await peer.SendAsync(Http, request, archive.Configuration.HttpTimeout, cancellationToken).ConfigureAwait(false);
             if ((int)status is < 200 or >= 300)
-                throw new JobException(OrthancError.NetworkProtocol, $"The peer {Peer.Name} answered HTTP {(int)status} to POST {Peer.BaseUrl}instances");
+                throw new JobException(OrthancError.NetworkProtocol, $"The peer {peer.Name} answered HTTP {(int)status} to POST {peer.BaseUrl}instances");
         }
         catch (Exception ex) when (OrthancPeer.IsUnreachable(ex, cancellationToken))
         {
-            throw new JobException(OrthancError.NetworkProtocol, $"Cannot send to the peer {Peer.Name} ({Peer.BaseUrl}): {ex.Message}");
+            throw new JobException(OrthancError.NetworkProtocol, $"Cannot send to the peer {peer.Name} ({peer.BaseUrl}): {ex.Message}");
         }
-
-        return true;
     }
 
     private static byte[] Gzip(byte[] data)
