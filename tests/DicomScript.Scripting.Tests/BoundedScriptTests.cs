@@ -48,6 +48,19 @@ public sealed class BoundedScriptTests
     }
 
     [Test]
+    public async Task AStateKeptFullInGlobals_FailsScriptsNotTheServer_UntilTheScriptLetsGo()
+    {
+        // pcall catches the memory error, and the global keeps the state at its cap.
+        await _server.OutputAsync("hog = {} pcall(function() for i = 1, 1e9 do hog[i] = i end end)");
+
+        for (var i = 0; i < 3; i++)
+            await _server.ExecuteAsync("local t = {} for i = 1, 1000 do t[i] = tostring(i) end print(#t)");
+        await _server.ExecuteAsync("hog = nil collectgarbage()");
+
+        Assert.That(await _server.OutputAsync("print('free again')"), Is.EqualTo("free again\n"));
+    }
+
+    [Test]
     public async Task TheTimeout_CountsPerCall_NotPerState()
     {
         // Three calls of 0.6 s each: more than the timeout together, less each.

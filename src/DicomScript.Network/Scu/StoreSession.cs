@@ -29,5 +29,26 @@ public sealed class StoreSession : IAsyncDisposable
 
     public Task ReleaseAsync(CancellationToken cancellationToken = default) => _association.ReleaseAsync(cancellationToken);
 
+    /// <summary>
+    /// Ends the session: released first when <paramref name="release"/> and still open (a peer gone
+    /// meanwhile is fine: there is nothing left to tell it), then disposed.
+    /// </summary>
+    public async Task CloseAsync(bool release)
+    {
+        try
+        {
+            if (release && IsOpen)
+                await ReleaseAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (DicomNetworkException.IsPeerFailure(ex, CancellationToken.None))
+        {
+            // The peer went away after our last instance.
+        }
+        finally
+        {
+            await DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
     public ValueTask DisposeAsync() => _association.DisposeAsync();
 }

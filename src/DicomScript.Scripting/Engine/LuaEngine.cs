@@ -155,6 +155,7 @@ internal sealed partial class LuaEngine : IDisposable
         var invocation = _current;
         _current = null;
         _parked++;
+        _memory.Enforced = false;
         Exit();
         try
         {
@@ -166,6 +167,7 @@ internal sealed partial class LuaEngine : IDisposable
             _ownerThread = Environment.CurrentManagedThreadId;
             _parked--;
             _current = invocation;
+            _memory.Enforced = true; // back to the script that called
         }
     }
 
@@ -212,7 +214,9 @@ internal sealed partial class LuaEngine : IDisposable
             var argumentCount = prepare(thread);
             _memory.Reset();
             invocation.Deadline = _timeout > TimeSpan.Zero ? Stopwatch.GetTimestamp() + (long)(_timeout.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+            _memory.Enforced = true;
             var status = thread.Resume(null, argumentCount, out var resultCount);
+            _memory.Enforced = false;
             return status switch
             {
                 LuaStatus.OK => Results(invocation, thread, resultCount, results),
@@ -224,6 +228,7 @@ internal sealed partial class LuaEngine : IDisposable
         }
         finally
         {
+            _memory.Enforced = false;
             _state.Unref(LuaRegistry.Index, anchor);
             // After a memory failure, free what the aborted coroutine held (all of it, unless the
             // script kept it in globals) before anyone else needs memory.

@@ -28,6 +28,13 @@ internal sealed unsafe class LuaMemoryCap
     /// <summary>True when the last refusal came from the limit (not from the system).</summary>
     public bool Exceeded { get; private set; }
 
+    /// <summary>
+    /// The limit applies only while a script runs (inside a protected call, where Lua turns a refused
+    /// allocation into an error the script gets). Outside it (a new coroutine, the arguments pushed
+    /// for a callback) a refusal would make Lua abort the process.
+    /// </summary>
+    public bool Enforced { get; set; }
+
     public long Limit => _limit;
 
     // Lua's lua_Alloc contract: nsize 0 frees; otherwise (re)allocate, returning null on failure with
@@ -47,7 +54,7 @@ internal sealed unsafe class LuaMemoryCap
         }
 
         var growth = (long)newSize - old;
-        if (growth > 0 && Used + growth > _limit)
+        if (growth > 0 && Enforced && Used + growth > _limit)
         {
             Exceeded = true;
             return IntPtr.Zero;

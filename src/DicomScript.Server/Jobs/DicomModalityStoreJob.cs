@@ -82,19 +82,7 @@ public sealed class DicomModalityStoreJob : SetOfInstancesJob
             return;
         var session = _session;
         _session = null;
-        try
-        {
-            if (release && session.IsOpen)
-                await session.ReleaseAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (DicomNetworkException.IsPeerFailure(ex, CancellationToken.None))
-        {
-            // The peer went away after our last instance: nothing left to tell it.
-        }
-        finally
-        {
-            await session.DisposeAsync().ConfigureAwait(false);
-        }
+        await session.CloseAsync(release).ConfigureAwait(false);
     }
 
     public override JsonObject PublicContent()

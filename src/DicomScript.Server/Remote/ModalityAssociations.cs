@@ -140,19 +140,7 @@ public sealed class ModalityAssociations : IAsyncDisposable
             if (Session is not { } session)
                 return;
             Session = null;
-            try
-            {
-                if (release && session.IsOpen)
-                    await session.ReleaseAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (DicomNetworkException.IsPeerFailure(ex, CancellationToken.None))
-            {
-                // Gone already: nothing to release.
-            }
-            finally
-            {
-                await session.DisposeAsync().ConfigureAwait(false);
-            }
+            await session.CloseAsync(release).ConfigureAwait(false);
         }
     }
 }
