@@ -26,6 +26,7 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
     private readonly LuaHttpFilter _httpFilter;
     private readonly DefinedCallbacks _callbacks = new();
     private readonly EventDispatcher _events;
+    private readonly LuaReceiveFilter _receiveFilter;
 
     private LuaScripting(LuaEngine engine, DicomScriptServer archive, HttpFunctions http, ILogger logger)
     {
@@ -34,6 +35,7 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
         _http = http;
         _httpFilter = new LuaHttpFilter(engine);
         _events = new EventDispatcher(engine, archive, _callbacks, logger);
+        _receiveFilter = new LuaReceiveFilter(engine, _callbacks);
     }
 
     /// <summary>
@@ -82,6 +84,9 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
     {
         _callbacks.Refresh(_engine);
         _archive.Hooks.HttpFilter = _callbacks.Has(DefinedCallbacks.IncomingHttpRequestFilter) ? _httpFilter : null;
+        _archive.Hooks.ReceivedInstanceFilter = _callbacks.Has(DefinedCallbacks.ReceivedInstanceFilter) || _callbacks.Has(DefinedCallbacks.ReceivedCStoreInstanceFilter)
+            ? _receiveFilter
+            : null;
     }
 
     /// <summary>Starts delivering events (Initialize first), once the archive has started.</summary>
@@ -155,6 +160,7 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
         if (_archive.Hooks.Console == this)
             _archive.Hooks.Console = null;
         _archive.Hooks.HttpFilter = null;
+        _archive.Hooks.ReceivedInstanceFilter = null;
         _archive.Hooks.Status = null;
         _engine.Dispose();
         _http.Dispose();

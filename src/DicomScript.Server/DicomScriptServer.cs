@@ -31,8 +31,9 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     private bool _stopped;
 
     private DicomScriptServer(OrthancConfiguration configuration, StorageArea storage, SqliteIndex index, IngestPipeline ingest, DicomServer? dicom,
-        ILoggerFactory loggerFactory, ILogger logger)
+        ScriptHooks hooks, ILoggerFactory loggerFactory, ILogger logger)
     {
+        Hooks = hooks;
         Configuration = configuration;
         Storage = storage;
         Index = index;
@@ -75,8 +76,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     /// references) and prepares the DICOM listener. <paramref name="bindAddress"/> defaults to all
     /// interfaces, as Orthanc listens.
     /// </summary>
-    public static DicomScriptServer Create(OrthancConfiguration configuration, ILoggerFactory loggerFactory, IReceivedInstanceFilter? filter = null,
-        IPAddress? bindAddress = null)
+    public static DicomScriptServer Create(OrthancConfiguration configuration, ILoggerFactory loggerFactory, IPAddress? bindAddress = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -89,7 +89,8 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         foreach (var uuid in index.Recycle(configuration.StorageLimits))
             storage.Remove(uuid);
 
-        var ingest = new IngestPipeline(storage, index, configuration, filter, loggerFactory.CreateLogger("DicomScript.Ingest"));
+        var hooks = new ScriptHooks();
+        var ingest = new IngestPipeline(storage, index, configuration, hooks, loggerFactory.CreateLogger("DicomScript.Ingest"));
         var services = new DicomServices(ingest, loggerFactory.CreateLogger("DicomScript.Dicom"));
         DicomServer? dicom = null;
         if (configuration.DicomServerEnabled)
@@ -109,7 +110,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
             dicom = new DicomServer(options, handlers, loggerFactory.CreateLogger("DicomScript.Network"));
         }
 
-        return new DicomScriptServer(configuration, storage, index, ingest, dicom, loggerFactory, logger);
+        return new DicomScriptServer(configuration, storage, index, ingest, dicom, hooks, loggerFactory, logger);
     }
 
     // After a clean stop a marker says so; without it (killed), remove what a crash can leave behind:
@@ -203,7 +204,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     public StableResourcesMonitor StableMonitor => _stableMonitor;
 
     /// <summary>Where the Lua engine plugs in (filters, execute-script); empty without scripts.</summary>
-    public ScriptHooks Hooks { get; } = new();
+    public ScriptHooks Hooks { get; }
 
     public void Start()
     {

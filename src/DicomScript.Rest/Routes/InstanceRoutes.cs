@@ -5,6 +5,7 @@ using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Json;
 using DicomScript.Server;
 using DicomScript.Server.Ingest;
+using DicomScript.Server.Scripting;
 using DicomScript.Storage.Identifiers;
 using DicomScript.Storage.Index;
 using Microsoft.AspNetCore.Builder;
@@ -77,6 +78,11 @@ internal static class InstanceRoutes
         {
             // Orthanc's answer for a dataset without PatientID/Study/Series/SOP Instance UID.
             return OrthancResponses.Error(context, OrthancError.InexistentTag, ex.Message);
+        }
+        catch (ScriptException ex)
+        {
+            // ReceivedInstanceFilter failed or did not answer a boolean: nothing is stored.
+            return OrthancResponses.Error(context, ex.Error, ex.Message);
         }
 
         var ids = result.Identifiers;

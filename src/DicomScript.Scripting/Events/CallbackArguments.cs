@@ -1,5 +1,8 @@
 using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Json;
+using DicomScript.Server.Ingest;
 using DicomScript.Storage.Identifiers;
 using DicomScript.Storage.Index;
 using KeraLua;
@@ -8,8 +11,7 @@ namespace DicomScript.Scripting.Events;
 
 /// <summary>
 /// The tables callbacks receive, shaped as Orthanc shapes them (reference §3.3): <c>tags</c> as
-/// simplified tags (null values absent), <c>metadata</c> by name, <c>origin</c> from the metadata
-/// recorded at store time (so an event delivered after a restart has it too).
+/// simplified tags (null values absent), <c>metadata</c> by name, <c>origin</c>, <c>info</c>.
 /// </summary>
 internal static class CallbackArguments
 {
@@ -74,27 +76,42 @@ internal static class CallbackArguments
     }
 
     /// <summary>
-    /// Orthanc's origin table, rebuilt from the store-time metadata: RequestOrigin, and RemoteIp,
-    /// RemoteAet, CalledAet (DICOM) or RemoteIp, Username (REST).
+    /// Orthanc's origin table: RequestOrigin, and RemoteIp, RemoteAet, CalledAet (DICOM) or
+    /// RemoteIp, Username (REST); nothing more for Lua and others.
     /// </summary>
-    public static void PushOrigin(Lua lua, IReadOnlyDictionary<int, string> metadata)
+    public static void PushOrigin(Lua lua, InstanceOrigin origin)
     {
-        string? Get(MetadataType type) => metadata.TryGetValue((int)type, out var value) ? value : null;
-        var requestOrigin = Get(MetadataType.Origin) ?? "Unknown";
         lua.CreateTable(0, 4);
-        Set(lua, "RequestOrigin", requestOrigin);
-        switch (requestOrigin)
+        Set(lua, "RequestOrigin", origin.RequestOrigin);
+        switch (origin.RequestOrigin)
         {
             case "DicomProtocol":
-                Set(lua, "RemoteIp", Get(MetadataType.RemoteIP) ?? "");
-                Set(lua, "RemoteAet", Get(MetadataType.RemoteAET) ?? "");
-                Set(lua, "CalledAet", Get(MetadataType.CalledAET) ?? "");
+                Set(lua, "RemoteIp", origin.RemoteIp ?? "");
+                Set(lua, "RemoteAet", origin.RemoteAet ?? "");
+                Set(lua, "CalledAet", origin.CalledAet ?? "");
                 break;
             case "RestApi":
-                Set(lua, "RemoteIp", Get(MetadataType.RemoteIP) ?? "");
-                Set(lua, "Username", Get(MetadataType.HttpUsername) ?? "");
+                Set(lua, "RemoteIp", origin.RemoteIp ?? "");
+                Set(lua, "Username", origin.Username ?? "");
                 break;
         }
+    }
+
+    /// <summary>The origin of a stored instance, rebuilt from its store-time metadata (so an event delivered after a restart has it too).</summary>
+    public static InstanceOrigin OriginOf(IReadOnlyDictionary<int, string> metadata)
+    {
+        string? Get(MetadataType type) => metadata.TryGetValue((int)type, out var value) ? value : null;
+        return new InstanceOrigin(Get(MetadataType.Origin) ?? "Unknown", Get(MetadataType.RemoteIP), Get(MetadataType.RemoteAET), Get(MetadataType.CalledAET),
+            Get(MetadataType.HttpUsername));
+    }
+
+    /// <summary>The <c>info</c> of the receive filters: HasPixelData, TransferSyntaxUID.</summary>
+    public static void PushInfo(Lua lua, DicomFile file)
+    {
+        lua.CreateTable(0, 2);
+        lua.PushBoolean(file.Dataset.Contains(DicomTags.PixelData));
+        lua.SetField(-2, "HasPixelData");
+        Set(lua, "TransferSyntaxUID", file.TransferSyntax.Uid);
     }
 
     private static void Set(Lua lua, string key, string value)

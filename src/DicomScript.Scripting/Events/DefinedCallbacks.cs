@@ -16,13 +16,15 @@ internal sealed class DefinedCallbacks
     public const string OnJobSuccess = "OnJobSuccess";
     public const string OnJobFailure = "OnJobFailure";
     public const string IncomingHttpRequestFilter = "IncomingHttpRequestFilter";
+    public const string ReceivedInstanceFilter = "ReceivedInstanceFilter";
+    public const string ReceivedCStoreInstanceFilter = "ReceivedCStoreInstanceFilter";
 
     private static readonly string[] Names =
     [
         Initialize, Finalize, OnStoredInstance, OnJobSubmitted, OnJobSuccess, OnJobFailure,
         "OnStablePatient", "OnStableStudy", "OnStableSeries",
         "OnUpdatedPatient", "OnUpdatedStudy", "OnUpdatedSeries", "OnUpdatedInstance",
-        IncomingHttpRequestFilter,
+        IncomingHttpRequestFilter, ReceivedInstanceFilter, ReceivedCStoreInstanceFilter,
     ];
 
     private volatile HashSet<string> _defined = [];

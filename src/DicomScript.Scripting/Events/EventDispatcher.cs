@@ -164,7 +164,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
             lua.PushString(instanceId);
             CallbackArguments.PushTags(lua, tags);
             CallbackArguments.PushMetadata(lua, resource.Metadata, _metadataNames);
-            CallbackArguments.PushOrigin(lua, resource.Metadata);
+            CallbackArguments.PushOrigin(lua, CallbackArguments.OriginOf(resource.Metadata));
             return 4;
         });
     }

@@ -1,5 +1,6 @@
 using DicomScript.Dicom.IO;
 using DicomScript.Server.Configuration;
+using DicomScript.Server.Scripting;
 using DicomScript.Storage.Files;
 using DicomScript.Storage.Identifiers;
 using DicomScript.Storage.Index;
@@ -18,15 +19,15 @@ public sealed partial class IngestPipeline
     private readonly StorageArea _storage;
     private readonly SqliteIndex _index;
     private readonly OrthancConfiguration _configuration;
-    private readonly IReceivedInstanceFilter? _filter;
+    private readonly ScriptHooks _hooks;
     private readonly ILogger _logger;
 
-    public IngestPipeline(StorageArea storage, SqliteIndex index, OrthancConfiguration configuration, IReceivedInstanceFilter? filter, ILogger logger)
+    public IngestPipeline(StorageArea storage, SqliteIndex index, OrthancConfiguration configuration, ScriptHooks hooks, ILogger logger)
     {
         _storage = storage;
         _index = index;
         _configuration = configuration;
-        _filter = filter;
+        _hooks = hooks;
         _logger = logger;
     }
 
@@ -47,9 +48,9 @@ public sealed partial class IngestPipeline
         ArgumentNullException.ThrowIfNull(origin);
         var file = DicomFile.Parse(fileBytes);
         var identifiers = OrthancIdentifiers.FromDataset(file.Dataset);
-        if (_filter is not null)
+        if (_hooks.ReceivedInstanceFilter is { } filter)
         {
-            var decision = await _filter.FilterAsync(file.Dataset, origin, cancellationToken).ConfigureAwait(false);
+            var decision = await filter.FilterAsync(file, origin, cancellationToken).ConfigureAwait(false);
             if (!decision.Accept)
             {
                 LogFilteredOut(_logger, identifiers.InstanceHash, origin.RequestOrigin);

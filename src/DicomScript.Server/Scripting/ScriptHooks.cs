@@ -1,3 +1,5 @@
+using DicomScript.Server.Ingest;
+
 namespace DicomScript.Server.Scripting;
 
 /// <summary>
@@ -11,6 +13,7 @@ public sealed class ScriptHooks
     private volatile IScriptConsole? _console;
     private volatile IHttpRequestFilter? _httpFilter;
     private volatile IScriptStatus? _status;
+    private volatile IReceivedInstanceFilter? _receivedInstanceFilter;
 
     /// <summary>Runs <c>/tools/execute-script</c>; null without a Lua engine.</summary>
     public IScriptConsole? Console
@@ -24,6 +27,13 @@ public sealed class ScriptHooks
     {
         get => _status;
         set => _status = value;
+    }
+
+    /// <summary>ReceivedInstanceFilter and ReceivedCStoreInstanceFilter; null unless a script defines one.</summary>
+    public IReceivedInstanceFilter? ReceivedInstanceFilter
+    {
+        get => _receivedInstanceFilter;
+        set => _receivedInstanceFilter = value;
     }
 
     /// <summary>IncomingHttpRequestFilter; null unless a script defines it.</summary>

@@ -4,6 +4,7 @@ using DicomScript.Dicom.IO;
 using DicomScript.Network.Dimse;
 using DicomScript.Network.Scp;
 using DicomScript.Server.Ingest;
+using DicomScript.Server.Scripting;
 using DicomScript.Storage.Identifiers;
 using DicomScript.Storage.Index;
 using Microsoft.Extensions.Logging;
@@ -57,6 +58,12 @@ public sealed partial class DicomServices : ICEchoHandler, ICStoreHandler
         }
         catch (StorageFullException ex)
         {
+            LogRefused(_logger, request.SopInstanceUid, request.Caller.CallingAETitle, ex.Message);
+            return DimseStatus.OutOfResources;
+        }
+        catch (ScriptException ex)
+        {
+            // A receive filter failed: refused as Orthanc refuses it (0xA700), nothing stored.
             LogRefused(_logger, request.SopInstanceUid, request.Caller.CallingAETitle, ex.Message);
             return DimseStatus.OutOfResources;
         }
