@@ -27,6 +27,7 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
     private readonly DefinedCallbacks _callbacks = new();
     private readonly EventDispatcher _events;
     private readonly LuaReceiveFilter _receiveFilter;
+    private HeartBeat? _heartBeat;
 
     private LuaScripting(LuaEngine engine, DicomScriptServer archive, HttpFunctions http, ILogger logger)
     {
@@ -89,11 +90,29 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
             : null;
     }
 
-    /// <summary>Starts delivering events (Initialize first), once the archive has started.</summary>
-    public void Start() => _events.Start();
+    /// <summary>
+    /// Starts delivering events (Initialize first), once the archive has started, and the heartbeat
+    /// when LuaHeartBeatPeriod is positive and the scripts define OnHeartBeat (as Orthanc decides at start).
+    /// </summary>
+    public void Start()
+    {
+        _events.Start();
+        var period = _archive.Configuration.LuaHeartBeatPeriod;
+        if (period > 0 && _engine.WhichAreFunctions([HeartBeat.Callback]).Count > 0)
+        {
+            _heartBeat = new HeartBeat(_engine, TimeSpan.FromSeconds(period));
+            _heartBeat.Start();
+        }
+    }
 
-    /// <summary>Stops delivering events: queued job events go, then Finalize; what is left in the change log waits for the next start.</summary>
-    public Task StopAsync() => _events.StopAsync();
+    /// <summary>Stops the heartbeat and the events: queued job events go, then Finalize; what is left in the change log waits for the next start.</summary>
+    public async Task StopAsync()
+    {
+        if (_heartBeat is not null)
+            await _heartBeat.DisposeAsync().ConfigureAwait(false);
+        _heartBeat = null;
+        await _events.StopAsync().ConfigureAwait(false);
+    }
 
     private static void LoadScript(LuaEngine engine, string path, ILogger logger)
     {
@@ -156,6 +175,7 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopAsync().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
         if (_archive.Hooks.Console == this)
             _archive.Hooks.Console = null;

@@ -190,4 +190,28 @@ public sealed class EventCallbackTests
 
         await LuaPolling.UntilAsync(server, "print(seen[1])", o => o == id + "\n");
     }
+
+    [Test]
+    public async Task OnHeartBeat_BeatsEveryPeriod_AndAnErrorDoesNotStopIt()
+    {
+        await using var server = await ScriptedArchive.StartAsync(new JsonObject { ["LuaHeartBeatPeriod"] = 1 }, ("beat.lua", """
+            beats = 0
+            function OnHeartBeat()
+              beats = beats + 1
+              if beats == 1 then error('first beat fails') end
+            end
+            """));
+
+        await LuaPolling.UntilAsync(server, "print(beats >= 3)", o => o == "true\n");
+    }
+
+    [Test]
+    public async Task OnHeartBeat_DoesNotBeatWithoutAPeriod()
+    {
+        await using var server = await ScriptedArchive.StartAsync(null, ("beat.lua", "beats = 0 function OnHeartBeat() beats = beats + 1 end"));
+
+        await Task.Delay(1500);
+
+        Assert.That(await server.OutputAsync("print(beats)"), Is.EqualTo("0\n"));
+    }
 }
