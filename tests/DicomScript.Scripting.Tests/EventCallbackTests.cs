@@ -34,13 +34,6 @@ public sealed class EventCallbackTests
         return File.ReadAllBytes(PydicomCorpus.FullPath("test_files/" + name));
     }
 
-    private static async Task<string> UploadAsync(ScriptedArchive server, byte[] file)
-    {
-        using var response = await server.Http.PostAsync("instances", new ByteArrayContent(file));
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["ID"]!.GetValue<string>();
-    }
-
     private static Task<string> EventsAsync(ScriptedArchive server, Func<string, bool> until) =>
         LuaPolling.UntilAsync(server, "for _, e in ipairs(events) do print(e) end", until);
 
@@ -49,7 +42,7 @@ public sealed class EventCallbackTests
     {
         await using var server = await ScriptedArchive.StartAsync(null, ("recorder.lua", Recorder));
 
-        var id = await UploadAsync(server, Sample());
+        var id = await server.UploadAsync(Sample());
         await EventsAsync(server, e => e.Contains("stored " + id, StringComparison.Ordinal));
 
         var tags = JsonNode.Parse(await server.OutputAsync("print(DumpJson(lastStored.tags, true))"))!;
@@ -102,7 +95,7 @@ public sealed class EventCallbackTests
         var files = new[] { "CT_small.dcm", "MR_small.dcm", "rtplan.dcm" };
         var ids = new List<string>();
         foreach (var file in files)
-            ids.Add(await UploadAsync(server, Sample(file)));
+            ids.Add(await server.UploadAsync(Sample(file)));
 
         var events = await EventsAsync(server, e => e.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length >= 3);
 
@@ -113,7 +106,7 @@ public sealed class EventCallbackTests
     public async Task OnStable_GetTheLevelsMainTags_AndItsMetadata_OnceTheResourceIsStable()
     {
         await using var server = await ScriptedArchive.StartAsync(new JsonObject { ["StableAge"] = 1 }, ("recorder.lua", Recorder));
-        var id = await UploadAsync(server, Sample());
+        var id = await server.UploadAsync(Sample());
         var instance = JsonNode.Parse(await server.Http.GetStringAsync($"instances/{id}"))!;
         var seriesId = instance["ParentSeries"]!.GetValue<string>();
         var studyId = JsonNode.Parse(await server.Http.GetStringAsync($"series/{seriesId}"))!["ParentStudy"]!.GetValue<string>();
@@ -135,7 +128,7 @@ public sealed class EventCallbackTests
     public async Task OnUpdatedInstance_FollowsAMetadataChange()
     {
         await using var server = await ScriptedArchive.StartAsync(null, ("recorder.lua", Recorder));
-        var id = await UploadAsync(server, Sample());
+        var id = await server.UploadAsync(Sample());
 
         using var put = await server.Http.PutAsync($"instances/{id}/metadata/1024", new StringContent("x"));
         Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -147,7 +140,7 @@ public sealed class EventCallbackTests
     public async Task OnJobSubmittedAndOnJobSuccess_NameTheJob()
     {
         await using var server = await ScriptedArchive.StartAsync(null, ("recorder.lua", Recorder));
-        var id = await UploadAsync(server, Sample());
+        var id = await server.UploadAsync(Sample());
         var seriesId = JsonNode.Parse(await server.Http.GetStringAsync($"instances/{id}"))!["ParentSeries"]!.GetValue<string>();
 
         using var modify = await server.Http.PostAsync($"series/{seriesId}/modify", new StringContent("""{"Replace":{"SeriesDescription":"changed"}}""", Encoding.UTF8, "application/json"));
@@ -186,7 +179,7 @@ public sealed class EventCallbackTests
         await using var server = await ScriptedArchive.StartAsync();
         await server.OutputAsync("seen = {} function OnStoredInstance(id) table.insert(seen, id) end");
 
-        var id = await UploadAsync(server, Sample());
+        var id = await server.UploadAsync(Sample());
 
         await LuaPolling.UntilAsync(server, "print(seen[1])", o => o == id + "\n");
     }

@@ -37,31 +37,22 @@ public sealed class ReceiveFilterTests
         return Dicom.IO.DicomWriter.ToBytes(file);
     }
 
-    private static async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(ScriptedArchive server, byte[] file)
-    {
-        using var response = await server.Http.PostAsync("instances", new ByteArrayContent(file));
-        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
-    }
-
-    private static async Task<int> InstanceCountAsync(ScriptedArchive server) =>
-        JsonNode.Parse(await server.Http.GetStringAsync("instances"))!.AsArray().Count;
-
     [Test]
     public async Task OverHttp_FalseIsFilteredOut_AnErrorOrANonBooleanIs500_AndNothingIsStored()
     {
         await using var server = await ScriptedArchive.StartAsync(null, ("filters.lua", Filters));
 
-        var accepted = await PostAsync(server, WithPatientName(1, "Keep^Me"));
-        var discarded = await PostAsync(server, WithPatientName(2, "Discard^Me"));
-        var notBoolean = await PostAsync(server, WithPatientName(3, "Not^Boolean"));
-        var failing = await PostAsync(server, WithPatientName(4, "Fail^Me"));
+        var accepted = await server.PostInstanceAsync(WithPatientName(1, "Keep^Me"));
+        var discarded = await server.PostInstanceAsync(WithPatientName(2, "Discard^Me"));
+        var notBoolean = await server.PostInstanceAsync(WithPatientName(3, "Not^Boolean"));
+        var failing = await server.PostInstanceAsync(WithPatientName(4, "Fail^Me"));
 
         Assert.That((accepted.Status, accepted.Body!["Status"]!.GetValue<string>()), Is.EqualTo((HttpStatusCode.OK, "Success")));
         Assert.That((discarded.Status, discarded.Body!["Status"]!.GetValue<string>()), Is.EqualTo((HttpStatusCode.OK, "FilteredOut")));
         Assert.That((notBoolean.Status, notBoolean.Body!["OrthancStatus"]!.GetValue<int>()), Is.EqualTo((HttpStatusCode.InternalServerError, 2034)));
         Assert.That((failing.Status, failing.Body!["OrthancStatus"]!.GetValue<int>()), Is.EqualTo((HttpStatusCode.InternalServerError, 2031)));
         Assert.That(failing.Body["Details"]!.GetValue<string>(), Is.EqualTo("filters.lua:6: filter broken"));
-        Assert.That(await InstanceCountAsync(server), Is.EqualTo(1));
+        Assert.That(await server.InstanceCountAsync(), Is.EqualTo(1));
         Assert.That(await server.OutputAsync("print(seen[1])"), Is.EqualTo("RestApi true 1.2.840.10008.1.2.1 1.2.826.0.1.3680043.10.1138.1\n"));
     }
 
@@ -92,7 +83,7 @@ public sealed class ReceiveFilterTests
             Assert.That(refused, Does.Contain("Received Store Response (Refused: OutOfResources)"));
             Assert.That(failing, Does.Contain("Received Store Response (Refused: OutOfResources)"), "a failing filter refuses");
             Assert.That(weird, Does.Contain("Received Store Response (Refused: OutOfResources)"));
-            Assert.That(await InstanceCountAsync(server), Is.EqualTo(1));
+            Assert.That(await server.InstanceCountAsync(), Is.EqualTo(1));
             Assert.That(await server.OutputAsync("print(seen[1])"), Does.StartWith("DicomProtocol true "));
         }
         finally
@@ -107,7 +98,7 @@ public sealed class ReceiveFilterTests
         await using var server = await ScriptedArchive.StartAsync();
         await server.OutputAsync("function ReceivedInstanceFilter(dicom) return dicom.PatientName ~= 'Discard^Me' end");
 
-        var discarded = await PostAsync(server, WithPatientName(1, "Discard^Me"));
+        var discarded = await server.PostInstanceAsync(WithPatientName(1, "Discard^Me"));
 
         // Orthanc defines it in its other Lua context, where it is never called.
         Assert.That(discarded.Body!["Status"]!.GetValue<string>(), Is.EqualTo("FilteredOut"));

@@ -69,7 +69,7 @@ public sealed class RestApiFunctionTests
     [Test]
     public async Task RestApiPutAndDelete_AnswerTheEmptyBodyAndTrue_ThenNilOnceGone()
     {
-        var id = JsonNode.Parse(await (await _server.Http.PostAsync("instances", new ByteArrayContent(await File.ReadAllBytesAsync(CorpusFile())))).Content.ReadAsStringAsync())!["ID"]!.GetValue<string>();
+        var id = await _server.UploadAsync(await File.ReadAllBytesAsync(CorpusFile()));
 
         var output = await _server.OutputAsync($"""
             print('[' .. RestApiPut('/instances/{id}/metadata/1024', 'hello') .. ']', RestApiGet('/instances/{id}/metadata/1024'))

@@ -50,16 +50,11 @@ public sealed class RoutingTests
         return settings;
     }
 
-    private static async Task<List<string>> UploadCopiesAsync(ScriptedArchive server, int count, int first = 0)
+    private static async Task<List<string>> UploadCopiesAsync(ScriptedArchive server, int count)
     {
         var ids = new List<string>();
-        for (var i = first; i < first + count; i++)
-        {
-            using var response = await server.Http.PostAsync("instances", new ByteArrayContent(SampleInstances.Copy(i)));
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            ids.Add(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["ID"]!.GetValue<string>());
-        }
-
+        for (var i = 0; i < count; i++)
+            ids.Add(await server.UploadAsync(SampleInstances.Copy(i)));
         return ids;
     }
 
@@ -72,9 +67,6 @@ public sealed class RoutingTests
         Assert.That(await done(), Is.True, what);
     }
 
-    private static async Task<int> InstanceCountAsync(ScriptedArchive server) =>
-        JsonNode.Parse(await server.Http.GetStringAsync("instances"))!.AsArray().Count;
-
     private static async Task<List<JsonNode>> JobsAsync(ScriptedArchive server) =>
         [.. JsonNode.Parse(await server.Http.GetStringAsync("jobs?expand"))!.AsArray().Select(j => j!)];
 
@@ -85,7 +77,7 @@ public sealed class RoutingTests
             ("route.lua", "function OnStoredInstance(id) Delete(SendToModality(id, 'sink')) end"));
 
         await UploadCopiesAsync(server, 12);
-        await WaitAsync(async () => Received().Count == 12 && await InstanceCountAsync(server) == 0, "all sent and deleted");
+        await WaitAsync(async () => Received().Count == 12 && await server.InstanceCountAsync() == 0, "all sent and deleted");
 
         var uids = Received().Select(f => f.Dataset.GetString(DicomTags.SOPInstanceUID)).Order().ToList();
         Assert.That(uids, Is.EqualTo(Enumerable.Range(0, 12).Select(i => $"1.2.826.0.1.3680043.10.1138.{i}").Order().ToList()));
@@ -119,9 +111,9 @@ public sealed class RoutingTests
             """));
         PydicomCorpus.Require();
         foreach (var file in new[] { "CT_small.dcm", "MR_small.dcm" })
-            await server.Http.PostAsync("instances", new ByteArrayContent(await File.ReadAllBytesAsync(PydicomCorpus.FullPath("test_files/" + file))));
+            await server.UploadAsync(await File.ReadAllBytesAsync(PydicomCorpus.FullPath("test_files/" + file)));
 
-        await WaitAsync(async () => Received().Count == 1 && await InstanceCountAsync(server) == 1, "the MR sent, the CT kept");
+        await WaitAsync(async () => Received().Count == 1 && await server.InstanceCountAsync() == 1, "the MR sent, the CT kept");
         Assert.That(Received()[0].Dataset.GetString(DicomTags.Modality), Is.EqualTo("MR"));
     }
 
@@ -179,7 +171,7 @@ public sealed class RoutingTests
 
         var ids = await UploadCopiesAsync(server, 3);
 
-        await WaitAsync(async () => await InstanceCountAsync(peer) == 3 && await InstanceCountAsync(server) == 0, "all at the peer");
+        await WaitAsync(async () => await peer.InstanceCountAsync() == 3 && await server.InstanceCountAsync() == 0, "all at the peer");
         var atPeer = JsonNode.Parse(await peer.Http.GetStringAsync("instances"))!.AsArray().Select(n => n!.GetValue<string>());
         Assert.That(atPeer, Is.EquivalentTo(ids), "same IDs: the same instances");
     }

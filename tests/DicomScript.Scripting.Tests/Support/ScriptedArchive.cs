@@ -97,6 +97,24 @@ internal sealed class ScriptedArchive : IAsyncDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>POST /instances: the status and the JSON answer.</summary>
+    public async Task<(HttpStatusCode Status, JsonNode? Body)> PostInstanceAsync(byte[] file)
+    {
+        using var response = await Http.PostAsync("instances", new ByteArrayContent(file));
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
+    }
+
+    /// <summary>POST /instances, which must succeed: the instance's ID.</summary>
+    public async Task<string> UploadAsync(byte[] file)
+    {
+        var (status, body) = await PostInstanceAsync(file);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body?.ToJsonString());
+        return body!["ID"]!.GetValue<string>();
+    }
+
+    /// <summary>How many instances the archive holds (GET /instances).</summary>
+    public async Task<int> InstanceCountAsync() => JsonNode.Parse(await Http.GetStringAsync("instances"))!.AsArray().Count;
+
     /// <summary>Runs <paramref name="code"/> and returns its output, failing the test on an error answer.</summary>
     public async Task<string> OutputAsync(string code)
     {
