@@ -23,6 +23,10 @@ internal sealed class LuaReceiveFilter(LuaEngine engine, DefinedCallbacks callba
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(origin);
+        var runInstanceFilter = callbacks.Has(DefinedCallbacks.ReceivedInstanceFilter);
+        var runCStoreFilter = origin.RequestOrigin == InstanceOrigin.DicomProtocol && callbacks.Has(DefinedCallbacks.ReceivedCStoreInstanceFilter);
+        if (!runInstanceFilter && !runCStoreFilter)
+            return ValueTask.FromResult(FilterDecision.Accepted); // only the C-STORE filter is defined, and this is no C-STORE
         var tags = OrthancTagsConverter.Convert(file.Dataset);
         int Arguments(Lua lua)
         {
@@ -32,10 +36,10 @@ internal sealed class LuaReceiveFilter(LuaEngine engine, DefinedCallbacks callba
             return 3;
         }
 
-        if (callbacks.Has(DefinedCallbacks.ReceivedInstanceFilter)
+        if (runInstanceFilter
             && !engine.Call(DefinedCallbacks.ReceivedInstanceFilter, Arguments, LuaResults.Predicate(DefinedCallbacks.ReceivedInstanceFilter), whenUndefined: true))
             return ValueTask.FromResult(Discarded);
-        if (origin.RequestOrigin == InstanceOrigin.DicomProtocol && callbacks.Has(DefinedCallbacks.ReceivedCStoreInstanceFilter))
+        if (runCStoreFilter)
         {
             var status = engine.Call<ushort>(DefinedCallbacks.ReceivedCStoreInstanceFilter, Arguments, DimseStatus, whenUndefined: 0);
             if (status != 0)

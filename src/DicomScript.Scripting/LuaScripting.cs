@@ -98,7 +98,7 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
     {
         _events.Start();
         var period = _archive.Configuration.LuaHeartBeatPeriod;
-        if (period > 0 && _engine.WhichAreFunctions([HeartBeat.Callback]).Count > 0)
+        if (period > 0 && _callbacks.Has(DefinedCallbacks.OnHeartBeat))
         {
             _heartBeat = new HeartBeat(_engine, TimeSpan.FromSeconds(period));
             _heartBeat.Start();

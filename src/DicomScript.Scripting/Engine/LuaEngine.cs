@@ -131,7 +131,7 @@ internal sealed partial class LuaEngine : IDisposable
     public T Call<T>(string name, Func<Lua, int> arguments, Func<Lua, int, T> results, T whenUndefined)
     {
         var defined = true;
-        var result = Invoke(name, null, lua =>
+        return Invoke(name, null, lua =>
         {
             if (lua.GetGlobal(name) == LuaType.Function)
                 return arguments(lua);
@@ -141,7 +141,6 @@ internal sealed partial class LuaEngine : IDisposable
             defined = false;
             return 0;
         }, (lua, count) => defined ? results(lua, count) : whenUndefined);
-        return result;
     }
 
     /// <summary>

@@ -53,7 +53,7 @@ internal static class LuaJson
 
     // Each level of a nested value takes stack slots, and a C function is given only 20: grow the
     // stack first, or Lua would write past its end.
-    private static void EnsureRoom(Lua lua)
+    public static void EnsureRoom(Lua lua)
     {
         if (!lua.CheckStack(4))
             throw new InvalidDataException("the value is nested too deeply for the Lua stack");
@@ -147,15 +147,12 @@ internal static class LuaJson
         return true;
     }
 
-    // A key as text, read from a copy: lua_tolstring on the key itself would confuse lua_next.
-    private static string KeyText(Lua lua, int index)
-    {
-        lua.PushCopy(index);
-        var text = lua.Type(-1) is LuaType.String or LuaType.Number ? lua.ToString(-1, false) : lua.TypeName(lua.Type(-1));
-        lua.Pop(1);
-        return text ?? "";
-    }
+    // A key as text (a key of another type by its type's name).
+    private static string KeyText(Lua lua, int index) =>
+        lua.Type(index) is LuaType.String or LuaType.Number ? NumberText(lua, index) : lua.TypeName(lua.Type(index));
 
+    // A string or number as text, read from a copy: lua_tolstring turns a number into a string in
+    // place, which would confuse lua_next when done on a key.
     private static string NumberText(Lua lua, int index)
     {
         lua.PushCopy(index);

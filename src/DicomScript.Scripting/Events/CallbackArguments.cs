@@ -2,6 +2,7 @@ using DicomScript.Dicom.Data;
 using DicomScript.Dicom.Dictionary;
 using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Json;
+using DicomScript.Scripting.Engine;
 using DicomScript.Server.Ingest;
 using DicomScript.Storage.Identifiers;
 using DicomScript.Storage.Index;
@@ -20,8 +21,7 @@ internal static class CallbackArguments
     /// <summary>The dataset as Orthanc's simplified tags: name → string, sequences as arrays of tables; binary and long values absent.</summary>
     public static void PushTags(Lua lua, IReadOnlyList<OrthancTagNode> nodes)
     {
-        if (!lua.CheckStack(6))
-            throw new InvalidOperationException("the Lua stack cannot grow");
+        LuaJson.EnsureRoom(lua);
         // When names repeat the highest tag wins, as in /simplified-tags.
         var byName = new Dictionary<string, OrthancTagNode>(nodes.Count, StringComparer.Ordinal);
         foreach (var node in nodes)

@@ -15,13 +15,14 @@ internal sealed class DefinedCallbacks
     public const string OnJobSubmitted = "OnJobSubmitted";
     public const string OnJobSuccess = "OnJobSuccess";
     public const string OnJobFailure = "OnJobFailure";
+    public const string OnHeartBeat = "OnHeartBeat";
     public const string IncomingHttpRequestFilter = "IncomingHttpRequestFilter";
     public const string ReceivedInstanceFilter = "ReceivedInstanceFilter";
     public const string ReceivedCStoreInstanceFilter = "ReceivedCStoreInstanceFilter";
 
     private static readonly string[] Names =
     [
-        Initialize, Finalize, OnStoredInstance, OnJobSubmitted, OnJobSuccess, OnJobFailure,
+        Initialize, Finalize, OnStoredInstance, OnJobSubmitted, OnJobSuccess, OnJobFailure, OnHeartBeat,
         "OnStablePatient", "OnStableStudy", "OnStableSeries",
         "OnUpdatedPatient", "OnUpdatedStudy", "OnUpdatedSeries", "OnUpdatedInstance",
         IncomingHttpRequestFilter, ReceivedInstanceFilter, ReceivedCStoreInstanceFilter,

@@ -101,13 +101,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         while (_queue.TryDequeue(out var item))
         {
             worked = true;
-            Invoke(item.Callback, lua =>
-            {
-                if (item.Argument.Length == 0)
-                    return 0;
-                lua.PushString(item.Argument);
-                return 1;
-            });
+            Invoke(item.Callback, lua => item.Argument.Length == 0 ? 0 : Push(lua, item.Argument));
         }
 
         return worked;
@@ -219,7 +213,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         {
             // The engine is closing.
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or InvalidDataException)
         {
             LogDeliveryFailed(_logger, callback, ex.Message);
         }

@@ -11,8 +11,6 @@ namespace DicomScript.Scripting.Events;
 /// </summary>
 internal sealed class HeartBeat(LuaEngine engine, TimeSpan period) : IAsyncDisposable
 {
-    public const string Callback = "OnHeartBeat";
-
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
 
@@ -33,7 +31,7 @@ internal sealed class HeartBeat(LuaEngine engine, TimeSpan period) : IAsyncDispo
 
             try
             {
-                engine.Call(Callback, _ => 0, (_, _) => 0, 0);
+                engine.Call(DefinedCallbacks.OnHeartBeat, _ => 0, (_, _) => 0, 0);
             }
             catch (ScriptException)
             {

@@ -42,7 +42,7 @@ internal static partial class CoreFunctions
     private static int ParseJson(Lua lua)
     {
         if (lua.GetTop() != 1 || !lua.IsString(1))
-            return Nil(lua);
+            return LuaArguments.Nil(lua);
         JsonNode? parsed;
         try
         {
@@ -50,7 +50,7 @@ internal static partial class CoreFunctions
         }
         catch (JsonException)
         {
-            return Nil(lua);
+            return LuaArguments.Nil(lua);
         }
 
         LuaJson.Push(lua, parsed);
@@ -61,16 +61,10 @@ internal static partial class CoreFunctions
     {
         var count = lua.GetTop();
         if (count is not (1 or 2) || (count == 2 && lua.Type(2) != LuaType.Boolean))
-            return Nil(lua);
+            return LuaArguments.Nil(lua);
         var keepStrings = count == 2 && lua.ToBoolean(2);
         var json = LuaJson.Read(lua, 1, keepStrings);
         lua.PushString(json?.ToJsonString(Compact) ?? "null");
-        return 1;
-    }
-
-    private static int Nil(Lua lua)
-    {
-        lua.PushNil();
         return 1;
     }
 

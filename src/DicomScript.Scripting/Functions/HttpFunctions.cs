@@ -16,7 +16,7 @@ namespace DicomScript.Scripting.Functions;
 /// error included: Orthanc throws through Lua there). The Lua lock is given up during the request,
 /// so the web service called may call our REST API back even with IncomingHttpRequestFilter defined.
 /// </summary>
-internal sealed partial class HttpFunctions : IDisposable
+internal sealed class HttpFunctions : IDisposable
 {
     private readonly LuaEngine _engine;
     private readonly HttpClient _client;
@@ -60,7 +60,7 @@ internal sealed partial class HttpFunctions : IDisposable
     {
         if (lua.GetTop() != 2 || !lua.IsString(1) || !lua.IsString(2))
         {
-            LogBadArguments(_logger, "SetHttpCredentials");
+            LuaArguments.LogBadArguments(_logger, "SetHttpCredentials");
             return 0;
         }
 
@@ -73,7 +73,7 @@ internal sealed partial class HttpFunctions : IDisposable
     {
         if (lua.GetTop() != 1 || lua.Type(1) != LuaType.Number)
         {
-            LogBadArguments(_logger, "SetHttpTimeout");
+            LuaArguments.LogBadArguments(_logger, "SetHttpTimeout");
             return 0;
         }
 
@@ -91,7 +91,7 @@ internal sealed partial class HttpFunctions : IDisposable
         if (count < 1 || count > headersAt || lua.Type(1) != LuaType.String
             || (hasBody && count >= 2 && !lua.IsString(2) && lua.Type(2) != LuaType.Nil) || !LuaArguments.AbsentOr(lua, headersAt, LuaType.Table))
         {
-            LogBadArguments(_logger, function);
+            LuaArguments.LogBadArguments(_logger, function);
             return LuaArguments.Nil(lua);
         }
 
@@ -142,16 +142,10 @@ internal sealed partial class HttpFunctions : IDisposable
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or UriFormatException
             or InvalidOperationException or NotSupportedException)
         {
-            LogFailed(_logger, function, url, ex.Message);
+            LuaArguments.LogCallFailed(_logger, function, url, ex.Message);
             return null;
         }
     }
 
     public void Dispose() => _client.Dispose();
-
-    [LoggerMessage(2640, LogLevel.Error, "Lua: bad arguments to {Function}()")]
-    private static partial void LogBadArguments(ILogger logger, string function);
-
-    [LoggerMessage(2641, LogLevel.Error, "Lua: error in {Function}() for URL {Url}: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string function, string url, string reason);
 }

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using DicomScript.Scripting.Engine;
 using KeraLua;
+using Microsoft.Extensions.Logging;
 
 namespace DicomScript.Scripting.Functions;
 
 /// <summary>Reading and checking the arguments of a C# function called from Lua.</summary>
-internal static class LuaArguments
+internal static partial class LuaArguments
 {
     /// <summary>True when the argument at <paramref name="index"/> is absent (beyond the count) or has the given type.</summary>
     public static bool AbsentOr(Lua lua, int index, LuaType type) => index > lua.GetTop() || lua.Type(index) == type;
@@ -30,4 +31,12 @@ internal static class LuaArguments
         lua.PushNil();
         return 1;
     }
+
+    /// <summary>Logs a call with arguments of the wrong count or type (the function then gives nil, as Orthanc's).</summary>
+    [LoggerMessage(2630, LogLevel.Error, "Lua: bad arguments to {Function}()")]
+    public static partial void LogBadArguments(ILogger logger, string function);
+
+    /// <summary>Logs a call that could not be carried out (unreachable server, error status...).</summary>
+    [LoggerMessage(2631, LogLevel.Error, "Lua: error in {Function}() for {Target}: {Reason}")]
+    public static partial void LogCallFailed(ILogger logger, string function, string target, string reason);
 }

@@ -12,7 +12,7 @@ namespace DicomScript.Scripting.Functions;
 /// Lua lock is given up during the call, so the route may run Lua itself (a nested execute-script,
 /// a receive filter on an upload).
 /// </summary>
-internal static partial class RestApiFunctions
+internal static class RestApiFunctions
 {
     public static void Register(LuaEngine engine, IRestApi restApi, ILogger logger)
     {
@@ -33,7 +33,7 @@ internal static partial class RestApiFunctions
         if (count < required || count > required + 2 || lua.Type(1) != LuaType.String || (hasBody && !lua.IsString(2))
             || !LuaArguments.AbsentOr(lua, required + 1, LuaType.Boolean) || !LuaArguments.AbsentOr(lua, required + 2, LuaType.Table))
         {
-            LogBadArguments(logger, function);
+            LuaArguments.LogBadArguments(logger, function);
             return LuaArguments.Nil(lua);
         }
 
@@ -48,13 +48,13 @@ internal static partial class RestApiFunctions
         }
         catch (InvalidOperationException ex)
         {
-            LogFailed(logger, function, uri, ex.Message);
+            LuaArguments.LogCallFailed(logger, function, uri, ex.Message);
             return LuaArguments.Nil(lua);
         }
 
         if (answer.Status != 200)
         {
-            LogFailed(logger, function, uri, $"HTTP status {answer.Status}");
+            LuaArguments.LogCallFailed(logger, function, uri, $"HTTP status {answer.Status}");
             return LuaArguments.Nil(lua);
         }
 
@@ -64,10 +64,4 @@ internal static partial class RestApiFunctions
             lua.PushBuffer(answer.Body);
         return 1;
     }
-
-    [LoggerMessage(2630, LogLevel.Error, "Lua: bad arguments to {Function}()")]
-    private static partial void LogBadArguments(ILogger logger, string function);
-
-    [LoggerMessage(2631, LogLevel.Error, "Lua: error in {Function}() for URI {Uri}: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string function, string uri, string reason);
 }

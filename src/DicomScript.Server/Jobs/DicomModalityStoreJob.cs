@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DicomScript.Dicom.IO;
 using DicomScript.Network;
 using DicomScript.Network.Scu;
 using DicomScript.Server.Configuration;
@@ -57,14 +58,24 @@ public sealed class DicomModalityStoreJob : SetOfInstancesJob
         catch (Exception ex) when (DicomNetworkException.IsPeerFailure(ex, cancellationToken))
         {
             await CloseAsync(release: false).ConfigureAwait(false);
-            throw new JobException(OrthancError.NetworkProtocol, $"DicomAssociation - C-STORE to AET \"{remote.AET}\": {ex.Message}");
+            throw Unreachable(remote.AET, ex);
         }
 
-        if (StoreStatus.Failure(status, file, remote.AET) is { } failure)
-            throw new JobException(OrthancError.NetworkProtocol, failure);
+        ThrowIfRefused(status, file, remote.AET);
         if (!_session.IsOpen)
             await CloseAsync(release: false).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>How a C-STORE job fails when <paramref name="aet"/> cannot be reached or drops the association (Orthanc's wording).</summary>
+    internal static JobException Unreachable(string aet, Exception failure) =>
+        new(OrthancError.NetworkProtocol, $"DicomAssociation - C-STORE to AET \"{aet}\": {failure.Message}");
+
+    /// <summary>Fails the job when <paramref name="status"/> refused the instance (warnings Orthanc accepts pass).</summary>
+    internal static void ThrowIfRefused(ushort status, DicomFile file, string aet)
+    {
+        if (StoreStatus.Failure(status, file, aet) is { } failure)
+            throw new JobException(OrthancError.NetworkProtocol, failure);
     }
 
     // One association for every instance still to send: a context for each kind among them.

@@ -83,11 +83,10 @@ public sealed class SequenceOfOperationsJob : Job
             }
             catch (Exception ex) when (Network.DicomNetworkException.IsPeerFailure(ex, cancellationToken))
             {
-                throw new JobException(OrthancError.NetworkProtocol, $"DicomAssociation - C-STORE to AET \"{modality.AET}\": {ex.Message}");
+                throw DicomModalityStoreJob.Unreachable(modality.AET, ex);
             }
 
-            if (Remote.StoreStatus.Failure(status, file, modality.AET) is { } failure)
-                throw new JobException(OrthancError.NetworkProtocol, failure);
+            DicomModalityStoreJob.ThrowIfRefused(status, file, modality.AET);
         }
 
         return resource;
