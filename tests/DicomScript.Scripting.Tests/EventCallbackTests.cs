@@ -23,6 +23,10 @@ public sealed class EventCallbackTests
         function OnStableStudy(id, tags, metadata) table.insert(events, 'stable study ' .. id) lastStableStudy = { tags = tags, metadata = metadata } end
         function OnStablePatient(id, tags, metadata) table.insert(events, 'stable patient ' .. id) end
         function OnUpdatedInstance(id) table.insert(events, 'updated instance ' .. id) end
+        function OnDeletedPatient(id) table.insert(events, 'deleted patient ' .. id) end
+        function OnDeletedStudy(id) table.insert(events, 'deleted study ' .. id) end
+        function OnDeletedSeries(id) table.insert(events, 'deleted series ' .. id) end
+        function OnDeletedInstance(id) table.insert(events, 'deleted instance ' .. id) end
         function OnJobSubmitted(id) table.insert(events, 'job submitted ' .. id) end
         function OnJobSuccess(id) table.insert(events, 'job success ' .. id) end
         function OnJobFailure(id) table.insert(events, 'job failure ' .. id) end
@@ -134,6 +138,29 @@ public sealed class EventCallbackTests
         Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         await EventsAsync(server, e => e.Contains("updated instance " + id, StringComparison.Ordinal));
+    }
+
+    [Test]
+    public async Task OnDeleted_FiresForTheInstanceAlone_ThenTopDownForTheLastInstanceOfAPatient()
+    {
+        await using var server = await ScriptedArchive.StartAsync(null, ("recorder.lua", Recorder));
+        var first = await server.UploadAsync(SampleInstances.Copy(1));
+        var last = await server.UploadAsync(SampleInstances.Copy(2));
+        async Task<string> Parent(string level) => JsonNode.Parse(await server.Http.GetStringAsync($"instances/{last}/{level}"))!["ID"]!.GetValue<string>();
+        var (series, study, patient) = (await Parent("series"), await Parent("study"), await Parent("patient"));
+
+        using (var deleteFirst = await server.Http.DeleteAsync($"instances/{first}"))
+            Assert.That(deleteFirst.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        using (var deleteLast = await server.Http.DeleteAsync($"instances/{last}"))
+            Assert.That(deleteLast.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var events = await EventsAsync(server, e => e.Contains("deleted instance " + last, StringComparison.Ordinal));
+        var deletions = events.Split('\n').Where(e => e.StartsWith("deleted", StringComparison.Ordinal));
+        Assert.That(deletions, Is.EqualTo(new[]
+        {
+            "deleted instance " + first,
+            "deleted patient " + patient, "deleted study " + study, "deleted series " + series, "deleted instance " + last,
+        }));
     }
 
     [Test]

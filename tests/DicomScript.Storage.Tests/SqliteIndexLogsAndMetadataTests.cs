@@ -86,6 +86,48 @@ public partial class SqliteIndexTests
     }
 
     [Test]
+    public void Delete_LogsEachDeletedResourceTopDown_ForTheEventsOnly()
+    {
+        var ct = Ingest("test_files/CT_small.dcm").InstanceId;
+        var mr = Ingest("test_files/MR_small.dcm").InstanceId;
+        var before = _index.LastChangeSequence();
+        var chain = new List<string> { ct };
+        while (_index.Get(chain[^1])!.ParentId is { } parent)
+            chain.Add(parent);
+
+        _index.Delete(ct);
+
+        var deleted = _index.ReadEvents(before, 100);
+        Assert.That(deleted.Select(c => (c.ChangeType, c.ResourceType, c.PublicId)), Is.EqualTo(new[]
+        {
+            (ChangeType.Deleted, ResourceLevel.Patient, chain[3]), (ChangeType.Deleted, ResourceLevel.Study, chain[2]),
+            (ChangeType.Deleted, ResourceLevel.Series, chain[1]), (ChangeType.Deleted, ResourceLevel.Instance, ct),
+        }));
+        Assert.That(_index.ReadChanges(before, 100).Entries, Is.Empty, "/changes does not show deletions, as Orthanc");
+        Assert.That(_index.ReadEvents(0, 100).Where(c => c.ChangeType != ChangeType.Deleted).Select(c => c.PublicId),
+            Has.None.AnyOf(chain), "the deleted resources' other changes are gone with them");
+        Assert.That(_index.Get(mr), Is.Not.Null);
+    }
+
+    [Test]
+    public void Store_RecyclingAndOverwriting_LogTheDeletedResources()
+    {
+        var limits = new StorageLimits(0, 1, Reject: false);
+        var ct = Ingest("test_files/CT_small.dcm", false, limits).InstanceId;
+        var before = _index.LastChangeSequence();
+        var mr = Ingest("test_files/MR_small.dcm", false, limits).InstanceId;
+        Assert.That(_index.ReadEvents(before, 100).Where(c => c.ChangeType == ChangeType.Deleted).Select(c => c.ResourceType),
+            Is.EqualTo(new[] { ResourceLevel.Patient, ResourceLevel.Study, ResourceLevel.Series, ResourceLevel.Instance }), "CT's patient recycled");
+        Assert.That(_index.Get(ct), Is.Null);
+
+        before = _index.LastChangeSequence();
+        Ingest("test_files/MR_small.dcm", true, limits);
+        var events = _index.ReadEvents(before, 100);
+        Assert.That(events.Select(c => (c.ChangeType, c.PublicId)).Take(2), Is.EqualTo(new[] { (ChangeType.Deleted, mr), (ChangeType.NewInstance, mr) }),
+            "the replaced instance is deleted, then stored again");
+    }
+
+    [Test]
     public void Open_Version1Index_IsUpgradedToTheLatestKeepingChangesAndNumbering()
     {
         var folder = Directory.CreateTempSubdirectory("index-v1-");
@@ -117,6 +159,9 @@ public partial class SqliteIndexTests
             Assert.That(index.ReadMetadata("patient-a", ResourceLevel.Patient, (int)MetadataType.LastUpdate), Is.EqualTo(new MetadataRead(true, "20260101T000000", 0)));
             index.SaveJob("job-1", "{}");
             Assert.That(index.SavedJobs(), Is.EqualTo(new[] { ("job-1", "{}") }), "the jobs table of version 3 exists");
+            index.Delete("patient-a");
+            Assert.That(index.ReadEvents(2, 10).Select(c => (c.ChangeType, c.PublicId)), Is.EqualTo(new[] { (ChangeType.Deleted, "patient-a") }),
+                "the changes of version 5 keep a deleted resource's id");
         }
         finally
         {

@@ -19,13 +19,18 @@ internal sealed class DefinedCallbacks
     public const string IncomingHttpRequestFilter = "IncomingHttpRequestFilter";
     public const string ReceivedInstanceFilter = "ReceivedInstanceFilter";
     public const string ReceivedCStoreInstanceFilter = "ReceivedCStoreInstanceFilter";
+    public const string OutgoingCStoreInstanceFilter = "OutgoingCStoreInstanceFilter";
+    public const string IncomingFindRequestFilter = "IncomingFindRequestFilter";
+    public const string OutgoingFindRequestFilter = "OutgoingFindRequestFilter";
 
     private static readonly string[] Names =
     [
         Initialize, Finalize, OnStoredInstance, OnJobSubmitted, OnJobSuccess, OnJobFailure, OnHeartBeat,
         "OnStablePatient", "OnStableStudy", "OnStableSeries",
         "OnUpdatedPatient", "OnUpdatedStudy", "OnUpdatedSeries", "OnUpdatedInstance",
-        IncomingHttpRequestFilter, ReceivedInstanceFilter, ReceivedCStoreInstanceFilter,
+        "OnDeletedPatient", "OnDeletedStudy", "OnDeletedSeries", "OnDeletedInstance",
+        IncomingHttpRequestFilter, ReceivedInstanceFilter, ReceivedCStoreInstanceFilter, OutgoingCStoreInstanceFilter,
+        IncomingFindRequestFilter, OutgoingFindRequestFilter,
     ];
 
     private volatile HashSet<string> _defined = [];

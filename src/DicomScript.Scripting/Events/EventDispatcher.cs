@@ -14,7 +14,7 @@ namespace DicomScript.Scripting.Events;
 
 /// <summary>
 /// Delivers the archive's events to the scripts, in order, on one background thread. The events of
-/// resources (stored, stable, updated) are read from the persisted change log, and how far the
+/// resources (stored, stable, updated, deleted) are read from the persisted change log, and how far the
 /// dispatcher got is saved in the index: after a crash it resumes there, so every event is delivered
 /// at least once (Orthanc keeps them in memory and loses them). Job events and Initialize/Finalize go
 /// through a queue in memory. A callback that fails is logged and the next event goes on.
@@ -46,7 +46,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     }
 
     /// <summary>Changes logged but not yet delivered, plus queued job events.</summary>
-    public long PendingEvents => Math.Max(0, _archive.Index.LastChange().Last - Interlocked.Read(ref _delivered)) + _queue.Count;
+    public long PendingEvents => Math.Max(0, _archive.Index.LastChangeSequence() - Interlocked.Read(ref _delivered)) + _queue.Count;
 
     public long MemoryBytes => _engine.MemoryUsed;
 
@@ -54,7 +54,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     public void Start()
     {
         var saved = _archive.Index.GetGlobalProperty(GlobalProperty.LuaEventsDelivered);
-        _delivered = saved is null ? _archive.Index.LastChange().Last : long.Parse(saved, CultureInfo.InvariantCulture);
+        _delivered = saved is null ? _archive.Index.LastChangeSequence() : long.Parse(saved, CultureInfo.InvariantCulture);
         if (saved is null)
             SaveProgress();
         _archive.Jobs.JobSubmitted += OnJobSubmitted;
@@ -109,10 +109,10 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
 
     private bool DeliverChanges()
     {
-        var page = _archive.Index.ReadChanges(Interlocked.Read(ref _delivered), PageSize);
-        if (page.Entries.Count == 0)
+        var page = _archive.Index.ReadEvents(Interlocked.Read(ref _delivered), PageSize);
+        if (page.Count == 0)
             return false;
-        foreach (var change in page.Entries)
+        foreach (var change in page)
         {
             if (_stop.IsCancellationRequested)
                 break;
@@ -138,9 +138,10 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
                 DeliverStable(change);
                 break;
             case ChangeType.UpdatedMetadata or ChangeType.UpdatedAttachment:
-                var callback = "OnUpdated" + change.ResourceType;
-                if (_callbacks.Has(callback))
-                    Invoke(callback, lua => Push(lua, change.PublicId));
+                InvokeWithId("OnUpdated" + change.ResourceType, change.PublicId);
+                break;
+            case ChangeType.Deleted:
+                InvokeWithId("OnDeleted" + change.ResourceType, change.PublicId);
                 break;
         }
     }
@@ -176,6 +177,12 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
             CallbackArguments.PushMetadata(lua, resource.Metadata, _metadataNames);
             return 3;
         });
+    }
+
+    private void InvokeWithId(string callback, string id)
+    {
+        if (_callbacks.Has(callback))
+            Invoke(callback, lua => Push(lua, id));
     }
 
     private static int Push(Lua lua, string text)

@@ -19,4 +19,11 @@ public enum ChangeType
     StableSeries = 14,
     UpdatedAttachment = 15,
     UpdatedMetadata = 16,
+
+    /// <summary>
+    /// A resource was deleted. Orthanc only signals it (4096 is above what it logs); we log it, with
+    /// the public id the gone resource can no longer give, so the Lua OnDeleted* events survive a
+    /// crash like the others. Hidden from /changes, as in Orthanc.
+    /// </summary>
+    Deleted = 4096,
 }

@@ -6,9 +6,10 @@ internal static class IndexSchema
     /// <summary>
     /// 2: metadata revisions; changes refer to their resource (dropped with it, as in Orthanc);
     /// exported resources. 3: the jobs engine's saved jobs. 4: identifiers also upper-cased
-    /// (<c>folded</c>), for searches without case through the index.
+    /// (<c>folded</c>), for searches without case through the index. 5: changes may name a deleted
+    /// resource by its public id (the Lua events of deletions, hidden from /changes as in Orthanc).
     /// </summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS GlobalProperties(property INTEGER PRIMARY KEY, value TEXT);
@@ -39,7 +40,8 @@ internal static class IndexSchema
         CREATE INDEX IF NOT EXISTS AttachedFilesUuid ON AttachedFiles(uuid);
         CREATE TABLE IF NOT EXISTS Changes(
             seq INTEGER PRIMARY KEY AUTOINCREMENT, changeType INTEGER,
-            internalId INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE, resourceType INTEGER, date TEXT);
+            internalId INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE, resourceType INTEGER, date TEXT,
+            publicId TEXT);
         CREATE INDEX IF NOT EXISTS ChangesIndex ON Changes(internalId);
         CREATE TABLE IF NOT EXISTS ExportedResources(
             seq INTEGER PRIMARY KEY AUTOINCREMENT, resourceType INTEGER, publicId TEXT, remoteModality TEXT,
@@ -75,4 +77,11 @@ internal static class IndexSchema
     /// caller, with the upper-casing searches use; its index is made by <see cref="Create"/>).
     /// </summary>
     public const string MigrateFrom3 = "UPDATE GlobalProperties SET value = '4' WHERE property = 1;";
+
+    /// <summary>
+    /// From version 4: Changes gains its <c>publicId</c> column (added by the caller when missing):
+    /// a change of type Deleted has no resource row left to refer to, so it keeps the resource's
+    /// public id itself (null for every other change).
+    /// </summary>
+    public const string MigrateFrom4 = "UPDATE GlobalProperties SET value = '5' WHERE property = 1;";
 }

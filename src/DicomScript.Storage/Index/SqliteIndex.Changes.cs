@@ -24,6 +24,30 @@ public sealed partial class SqliteIndex
         }
     }
 
+    /// <summary>
+    /// What the Lua events are made of: the changes after <paramref name="since"/> as
+    /// <see cref="ReadChanges"/> reads them, and in their place in the sequence the Deleted changes
+    /// /changes hides.
+    /// </summary>
+    public IReadOnlyList<Change> ReadEvents(long since, int limit)
+    {
+        lock (_lock)
+        {
+            return [.. _connection.Query<(long Seq, long Type, long Level, string PublicId, string Date)>("""
+                SELECT c.seq, c.changeType, c.resourceType, COALESCE(r.publicId, c.publicId), c.date
+                FROM Changes c LEFT JOIN Resources r ON r.internalId = c.internalId
+                WHERE c.seq > @since ORDER BY c.seq LIMIT @limit
+                """, new { since, limit = (long)limit }).Select(ToChange)];
+        }
+    }
+
+    /// <summary>The last number given to a change, hidden and deleted ones included (0 before the first).</summary>
+    public long LastChangeSequence()
+    {
+        lock (_lock)
+            return LastSequence("Changes");
+    }
+
     /// <summary>The newest change (none when the log is empty), as <c>/changes?last</c> shows it.</summary>
     public LogPage<Change> LastChange()
     {

@@ -391,17 +391,14 @@ public sealed partial class SqliteIndex
         }
     }
 
-    // Deletes a resource with everything below it, then the ancestors left without children, in the
-    // caller's transaction; returns the files to remove once it commits.
+    // Deletes a resource with everything below it, and the ancestors it leaves without children, in
+    // the caller's transaction; logs a Deleted change for each resource removed (top-down: on the
+    // last instance of a patient, patient, study, series, instance, as Orthanc signals them) and
+    // returns the files to remove once it commits.
     private DeleteOutcome DeleteTree(long id, long? parentOfResource, SqliteTransaction transaction)
     {
-        var files = _connection.Query<string>("""
-            WITH RECURSIVE sub(id) AS (SELECT @id UNION ALL SELECT r.internalId FROM Resources r JOIN sub ON r.parentId = sub.id)
-            SELECT a.uuid FROM AttachedFiles a JOIN sub ON a.id = sub.id
-            """, new { id }, transaction).ToList();
-        _connection.Execute("DELETE FROM Resources WHERE internalId = @id", new { id }, transaction);
-
-        // Climb while the parent has no child left.
+        // Climb while the parent has no other child: the topmost of those is what goes.
+        var top = id;
         (string, ResourceLevel)? remaining = null;
         var parent = parentOfResource;
         while (parent is { } parentId)
@@ -410,16 +407,32 @@ public sealed partial class SqliteIndex
                 SELECT parentId, publicId, resourceType, (SELECT COUNT(*) FROM Resources c WHERE c.parentId = @parentId)
                 FROM Resources WHERE internalId = @parentId
                 """, new { parentId }, transaction);
-            if (up.Children > 0)
+            if (up.Children > 1)
             {
                 remaining = (up.PublicId, (ResourceLevel)up.Level);
                 break;
             }
 
-            _connection.Execute("DELETE FROM Resources WHERE internalId = @parentId", new { parentId }, transaction);
+            top = parentId;
             parent = up.Grandparent;
         }
 
+        var files = _connection.Query<string>($"""
+            {SubtreeOf} SELECT a.uuid FROM AttachedFiles a JOIN sub ON a.id = sub.id
+            """, new { id = top }, transaction).ToList();
+        LogDeleted(top, transaction);
+        _connection.Execute("DELETE FROM Resources WHERE internalId = @id", new { id = top }, transaction);
         return new DeleteOutcome(files, remaining);
     }
+
+    // A Deleted change per resource of the subtree, by level then age (the rows are still there).
+    private void LogDeleted(long id, SqliteTransaction transaction) =>
+        _connection.Execute($"""
+            {SubtreeOf}
+            INSERT INTO Changes(changeType, internalId, resourceType, date, publicId)
+                SELECT @deleted, NULL, r.resourceType, @now, r.publicId FROM sub JOIN Resources r ON r.internalId = sub.id
+                ORDER BY r.resourceType, r.internalId
+            """, new { id, deleted = (int)ChangeType.Deleted, now = Now() }, transaction);
+
+    private const string SubtreeOf = "WITH RECURSIVE sub(id) AS (SELECT @id UNION ALL SELECT r.internalId FROM Resources r JOIN sub ON r.parentId = sub.id)";
 }

@@ -27,6 +27,7 @@ public sealed partial class SqliteIndex
                     return new StoreOutcome(StoreStatus.AlreadyStored, ids.InstanceHash);
                 replaced = _connection.ExecuteScalar<string?>("SELECT uuid FROM AttachedFiles WHERE id = @existingId AND fileType = @type",
                     new { existingId, type = DicomAttachment }, transaction);
+                LogDeleted(existingId, transaction);
                 _connection.Execute("DELETE FROM Resources WHERE internalId = @existingId", new { existingId }, transaction);
             }
 

@@ -44,15 +44,22 @@ public sealed partial class SqliteIndex : IDisposable
         var version = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'GlobalProperties'") == 0
             ? null
             : connection.ExecuteScalar<string?>("SELECT value FROM GlobalProperties WHERE property = 1");
-        if (version is "1" or "2" or "3")
+        if (version is "1" or "2" or "3" or "4")
         {
             using var transaction = connection.BeginTransaction();
             if (version == "1")
                 connection.Execute(IndexSchema.MigrateFrom1, transaction: transaction);
             if (version is "1" or "2")
                 connection.Execute(IndexSchema.MigrateFrom2, transaction: transaction);
-            connection.Execute(IndexSchema.MigrateFrom3, transaction: transaction);
-            AddFoldedIdentifiers(connection, transaction);
+            if (version is not "4")
+            {
+                connection.Execute(IndexSchema.MigrateFrom3, transaction: transaction);
+                AddFoldedIdentifiers(connection, transaction);
+            }
+
+            if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM pragma_table_info('Changes') WHERE name = 'publicId'", transaction: transaction) == 0)
+                connection.Execute("ALTER TABLE Changes ADD COLUMN publicId TEXT", transaction: transaction);
+            connection.Execute(IndexSchema.MigrateFrom4, transaction: transaction);
             connection.Execute(IndexSchema.Create, transaction: transaction);
             transaction.Commit();
             version = IndexSchema.Version.ToString(CultureInfo.InvariantCulture);
