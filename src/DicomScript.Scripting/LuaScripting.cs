@@ -59,6 +59,7 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
             var native = new LuaTableBuilder(engine);
             CoreFunctions.Register(engine, native, configuration, logger);
             RestApiFunctions.Register(engine, restApi, logger);
+            IndexFunctions.Register(engine, archive.Index, logger);
             http = HttpFunctions.Register(engine, configuration, logger);
             engine.Run(ReadToolbox(), "=" + ToolboxName, "the Lua toolbox", arguments: native.Push);
             foreach (var path in configuration.LuaScripts)

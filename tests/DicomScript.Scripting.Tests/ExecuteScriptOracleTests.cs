@@ -40,6 +40,7 @@ public sealed class ExecuteScriptOracleTests
     [TestCase("print(DumpJson({[1]='a', [3]='c'}), DumpJson({'a', 'b', x='y'}))")]
     [TestCase("print(DumpJson('a\"\\n'), DumpJson(nil), DumpJson(print), DumpJson(true, true))")]
     [TestCase("print(DumpJson(), DumpJson(1, 'yes'), DumpJson(1, true, 3), ParseJson('nope'), ParseJson(''), ParseJson())")]
+    [TestCase("print(DumpJson(ParseJson(42)), DumpJson(ParseJson(' [1.5] ')))")] // a number is read as its text, as lua_isstring lets it
     [TestCase("PrintRecursive({a={b='x'}}) PrintRecursive('s') PrintRecursive(true)")]
     [TestCase("print(PrintRecursive({{'a'}, {'b'}}, 2))")]
     [TestCase("print(GetOrthancConfiguration().CustomKeyForTest, GetOrthancConfiguration().LuaHeartBeatPeriod)")]

@@ -67,16 +67,18 @@ public sealed class RestApiFunctionTests
     }
 
     [Test]
-    public async Task RestApiPutAndDelete_AnswerTheEmptyBodyAndTrue_ThenNilOnceGone()
+    public async Task RestApiPutAndDelete_AnswerTheEmptyBodyAndTrue_ThenNilOnceGone_ANumberBodyAsText()
     {
         var id = await _server.UploadAsync(await File.ReadAllBytesAsync(CorpusFile()));
 
         var output = await _server.OutputAsync($"""
             print('[' .. RestApiPut('/instances/{id}/metadata/1024', 'hello') .. ']', RestApiGet('/instances/{id}/metadata/1024'))
+            RestApiPut('/instances/{id}/metadata/1025', 42)
+            print(RestApiGet('/instances/{id}/metadata/1025'))
             print(RestApiDelete('/instances/{id}'), RestApiDelete('/instances/{id}'), RestApiGet('/instances/{id}'))
             """);
 
-        Assert.That(output, Is.EqualTo("[], hello\ntrue, nil, nil\n"));
+        Assert.That(output, Is.EqualTo("[], hello\n42\ntrue, nil, nil\n"), "a number as body is sent as Lua writes it");
     }
 
     [TestCase("RestApiGet('/instances/nonexistent')")] // 404

@@ -207,6 +207,32 @@ public partial class SqliteIndexTests
     }
 
     [Test]
+    public void KeyValues_SurviveReopening_PerStore()
+    {
+        var folder = Directory.CreateTempSubdirectory("key-values-");
+        try
+        {
+            using (var index = SqliteIndex.Open(folder.FullName))
+            {
+                index.StoreKeyValue("a", "k", [1, 2]);
+                index.StoreKeyValue("b", "k", [3]);
+                index.StoreKeyValue("a", "gone", [4]);
+                Assert.That(index.DeleteKeyValue("a", "gone"), Is.True);
+                Assert.That(index.DeleteKeyValue("a", "gone"), Is.False);
+            }
+
+            using var reopened = SqliteIndex.Open(folder.FullName);
+            Assert.That((reopened.GetKeyValue("a", "k"), reopened.GetKeyValue("b", "k"), reopened.GetKeyValue("a", "gone")),
+                Is.EqualTo((new byte[] { 1, 2 }, new byte[] { 3 }, (byte[]?)null)));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Test]
     public void GlobalSequence_CountsFromOne_AndSurvivesReopening()
     {
         var folder = Directory.CreateTempSubdirectory("global-sequence-");

@@ -41,7 +41,7 @@ internal static partial class CoreFunctions
     // Lenient as Orthanc's reader: comments and trailing commas pass.
     private static int ParseJson(Lua lua)
     {
-        if (lua.GetTop() != 1 || !lua.IsString(1))
+        if (lua.GetTop() != 1 || !lua.IsStringOrNumber(1))
             return LuaArguments.Nil(lua);
         JsonNode? parsed;
         try

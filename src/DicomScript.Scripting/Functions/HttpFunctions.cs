@@ -58,7 +58,7 @@ internal sealed class HttpFunctions : IDisposable
 
     private int SetCredentials(Lua lua)
     {
-        if (lua.GetTop() != 2 || !lua.IsString(1) || !lua.IsString(2))
+        if (lua.GetTop() != 2 || !lua.IsStringOrNumber(1) || !lua.IsStringOrNumber(2))
         {
             LuaArguments.LogBadArguments(_logger, "SetHttpCredentials");
             return 0;
@@ -88,15 +88,15 @@ internal sealed class HttpFunctions : IDisposable
         var hasBody = method == HttpMethod.Post || method == HttpMethod.Put;
         var headersAt = hasBody ? 3 : 2;
         var count = lua.GetTop();
-        if (count < 1 || count > headersAt || lua.Type(1) != LuaType.String
-            || (hasBody && count >= 2 && !lua.IsString(2) && lua.Type(2) != LuaType.Nil) || !LuaArguments.AbsentOr(lua, headersAt, LuaType.Table))
+        if (count < 1 || count > headersAt || !lua.IsStringOrNumber(1)
+            || (hasBody && count >= 2 && !lua.IsStringOrNumber(2) && lua.Type(2) != LuaType.Nil) || !LuaArguments.AbsentOr(lua, headersAt, LuaType.Table))
         {
             LuaArguments.LogBadArguments(_logger, function);
             return LuaArguments.Nil(lua);
         }
 
         var url = lua.ToString(1, false) ?? "";
-        var body = hasBody && count >= 2 && lua.IsString(2) ? lua.ToBuffer(2, false) ?? [] : [];
+        var body = hasBody && count >= 2 && lua.IsStringOrNumber(2) ? lua.ToBuffer(2, false) ?? [] : [];
         var headers = LuaArguments.Headers(lua, headersAt, lowerCaseNames: false);
         var (credentials, timeout) = (_credentials, _timeout);
         var answer = _engine.WithoutLock(() => Send(method, url, hasBody ? body : null, headers, credentials, timeout, function));

@@ -30,7 +30,7 @@ internal static class RestApiFunctions
         var hasBody = method is "POST" or "PUT";
         var required = hasBody ? 2 : 1;
         var count = lua.GetTop();
-        if (count < required || count > required + 2 || lua.Type(1) != LuaType.String || (hasBody && !lua.IsString(2))
+        if (count < required || count > required + 2 || !lua.IsStringOrNumber(1) || (hasBody && !lua.IsStringOrNumber(2))
             || !LuaArguments.AbsentOr(lua, required + 1, LuaType.Boolean) || !LuaArguments.AbsentOr(lua, required + 2, LuaType.Table))
         {
             LuaArguments.LogBadArguments(logger, function);

@@ -7,7 +7,8 @@ internal static class IndexSchema
     /// 2: metadata revisions; changes refer to their resource (dropped with it, as in Orthanc);
     /// exported resources. 3: the jobs engine's saved jobs. 4: identifiers also upper-cased
     /// (<c>folded</c>), for searches without case through the index. 5: changes may name a deleted
-    /// resource by its public id (the Lua events of deletions, hidden from /changes as in Orthanc).
+    /// resource by its public id (the Lua events of deletions, hidden from /changes as in Orthanc);
+    /// the key-value stores of Lua's StoreKeyValue (made by <see cref="Create"/>).
     /// </summary>
     public const int Version = 5;
 
@@ -50,6 +51,7 @@ internal static class IndexSchema
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             patientId INTEGER UNIQUE REFERENCES Resources(internalId) ON DELETE CASCADE);
         CREATE TABLE IF NOT EXISTS Jobs(id TEXT PRIMARY KEY, content TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS KeyValues(storeId TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY(storeId, key));
         """;
 
     /// <summary>

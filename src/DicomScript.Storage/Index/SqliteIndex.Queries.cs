@@ -289,20 +289,56 @@ public sealed partial class SqliteIndex
             var changes = new List<Change>(due.Count);
             var now = Now();
             foreach (var (id, level, publicId) in due)
-            {
-                var change = (ResourceLevel)level switch
-                {
-                    ResourceLevel.Patient => ChangeType.StablePatient,
-                    ResourceLevel.Study => ChangeType.StableStudy,
-                    _ => ChangeType.StableSeries,
-                };
-                _connection.Execute("UPDATE Resources SET isStable = 1 WHERE internalId = @id", new { id }, transaction);
-                changes.Add(new Change(LogChange(change, id, (ResourceLevel)level, now, transaction), change, (ResourceLevel)level, publicId, now));
-            }
-
+                changes.Add(MarkStable(id, (ResourceLevel)level, publicId, now, transaction));
             transaction.Commit();
             return changes;
         }
+    }
+
+    /// <summary>
+    /// Makes a patient, study or series stable or unstable at once (Lua's SetStableStatus); true when
+    /// that changed its state, null when there is no such resource. Made stable, it logs its StableX
+    /// change as the monitor would; made unstable, its LastUpdate becomes now, so the monitor waits
+    /// StableAge again before making it stable (as Orthanc's unstable resources wait in memory).
+    /// Instances are always stable.
+    /// </summary>
+    public bool? SetStable(string publicId, bool stable)
+    {
+        lock (_lock)
+        {
+            using var transaction = _connection.BeginTransaction();
+            var row = _connection.QuerySingleOrDefault<(long Id, long Level, long IsStable)?>(
+                "SELECT internalId, resourceType, isStable FROM Resources WHERE publicId = @publicId", new { publicId }, transaction);
+            if (row is not { } resource)
+                return null;
+            if ((ResourceLevel)resource.Level == ResourceLevel.Instance || resource.IsStable == 1 == stable)
+                return false;
+            var now = Now();
+            if (stable)
+            {
+                MarkStable(resource.Id, (ResourceLevel)resource.Level, publicId, now, transaction);
+            }
+            else
+            {
+                _connection.Execute("UPDATE Resources SET isStable = 0 WHERE internalId = @id", new { id = resource.Id }, transaction);
+                SetMetadata(resource.Id, (int)MetadataType.LastUpdate, now, transaction);
+            }
+
+            transaction.Commit();
+            return true;
+        }
+    }
+
+    private Change MarkStable(long id, ResourceLevel level, string publicId, string now, SqliteTransaction transaction)
+    {
+        var change = level switch
+        {
+            ResourceLevel.Patient => ChangeType.StablePatient,
+            ResourceLevel.Study => ChangeType.StableStudy,
+            _ => ChangeType.StableSeries,
+        };
+        _connection.Execute("UPDATE Resources SET isStable = 1 WHERE internalId = @id", new { id }, transaction);
+        return new Change(LogChange(change, id, level, now, transaction), change, level, publicId, now);
     }
 
     /// <summary>Whether a patient, study or series is stable (instances are always stable).</summary>
