@@ -27,6 +27,7 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
     private readonly DefinedCallbacks _callbacks = new();
     private readonly EventDispatcher _events;
     private readonly LuaReceiveFilter _receiveFilter;
+    private readonly LuaFindFilters _findFilters;
     private HeartBeat? _heartBeat;
 
     private LuaScripting(LuaEngine engine, DicomScriptServer archive, HttpFunctions http, ILogger logger)
@@ -37,6 +38,7 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
         _httpFilter = new LuaHttpFilter(engine);
         _events = new EventDispatcher(engine, archive, _callbacks, logger);
         _receiveFilter = new LuaReceiveFilter(engine, _callbacks);
+        _findFilters = new LuaFindFilters(engine);
     }
 
     /// <summary>
@@ -89,6 +91,8 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
         _archive.Hooks.ReceivedInstanceFilter = _callbacks.Has(DefinedCallbacks.ReceivedInstanceFilter) || _callbacks.Has(DefinedCallbacks.ReceivedCStoreInstanceFilter)
             ? _receiveFilter
             : null;
+        _archive.Hooks.IncomingFindFilter = _callbacks.Has(DefinedCallbacks.IncomingFindRequestFilter) ? _findFilters : null;
+        _archive.Hooks.OutgoingFindFilter = _callbacks.Has(DefinedCallbacks.OutgoingFindRequestFilter) ? _findFilters : null;
     }
 
     /// <summary>
@@ -182,6 +186,8 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
             _archive.Hooks.Console = null;
         _archive.Hooks.HttpFilter = null;
         _archive.Hooks.ReceivedInstanceFilter = null;
+        _archive.Hooks.IncomingFindFilter = null;
+        _archive.Hooks.OutgoingFindFilter = null;
         _archive.Hooks.Status = null;
         _engine.Dispose();
         _http.Dispose();

@@ -105,7 +105,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
                 Association = new AssociationOptions { IdleTimeout = TimeSpan.FromSeconds(configuration.DicomScpTimeout) },
             };
             var retrieve = new RetrieveService(index, storage, configuration);
-            var handlers = new HandlerSet(Echo: services, Store: services, Find: new FindService(index, storage, configuration), Move: retrieve, Get: retrieve,
+            var handlers = new HandlerSet(Echo: services, Store: services, Find: new FindService(index, storage, configuration, hooks), Move: retrieve, Get: retrieve,
                 Policy: new ModalityPolicy(configuration));
             dicom = new DicomServer(options, handlers, loggerFactory.CreateLogger("DicomScript.Network"));
         }

@@ -6,6 +6,7 @@ using DicomScript.Dicom.Dictionary;
 using DicomScript.Dicom.Json;
 using DicomScript.Server;
 using DicomScript.Server.Remote;
+using DicomScript.Server.Scripting;
 using DicomScript.Storage.Identifiers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -115,7 +116,7 @@ internal static class QueryRoutes
         }
     }
 
-    /// <summary>Runs a C-FIND, keeps its answers in /queries and answers <c>{ID, Path}</c> (a network failure: error 9 and why).</summary>
+    /// <summary>Runs a C-FIND, keeps its answers in /queries and answers <c>{ID, Path}</c> (a network failure: error 9 and why; a failing OutgoingFindRequestFilter: its Lua error).</summary>
     internal static async Task<IResult> RunAsync(HttpContext context, DicomScriptServer archive, ModalityQuery query)
     {
         try
@@ -125,6 +126,11 @@ internal static class QueryRoutes
         catch (IOException ex)
         {
             return OrthancResponses.Error(context, OrthancError.NetworkProtocol, ex.Message);
+        }
+        catch (ScriptException ex)
+        {
+            // OutgoingFindRequestFilter failed or did not return a query: nothing was sent.
+            return OrthancResponses.Error(context, ex.Error, ex.Message);
         }
 
         var id = archive.Queries.Add(query);

@@ -62,7 +62,9 @@ public sealed class ModalityQuery
         var client = archive.ClientFor(Modality, Timeout, LocalAet);
         try
         {
-            await foreach (var answer in client.FindAsync(sopClass, BuildIdentifier(), cancellationToken).ConfigureAwait(false))
+            // As Orthanc: OutgoingFindRequestFilter sees the keys as asked, before normalization.
+            var keys = archive.Hooks.OutgoingFindFilter is { } filter ? filter.Filter(Keys, Modality.AET) : Keys;
+            await foreach (var answer in client.FindAsync(sopClass, BuildIdentifier(keys), cancellationToken).ConfigureAwait(false))
             {
                 if (!answer.Contains(DicomTags.QueryRetrieveLevel))
                     answer.AddString(DicomTags.QueryRetrieveLevel, DicomVR.CS, LevelName);
@@ -79,10 +81,11 @@ public sealed class ModalityQuery
         }
     }
 
-    /// <summary>The identifier sent, as described in the class summary.</summary>
-    public DicomDataset BuildIdentifier()
+    /// <summary>The identifier sent for <paramref name="asked"/> (the query's keys, or what the outgoing filter made of them), as described in the class summary.</summary>
+    public DicomDataset BuildIdentifier(IReadOnlyList<(DicomTag Tag, string Value)> asked)
     {
-        var keys = Normalize ? [.. Keys.Where(k => AllowedAt(Level).Contains(k.Tag))] : Keys.ToList();
+        ArgumentNullException.ThrowIfNull(asked);
+        var keys = Normalize ? [.. asked.Where(k => AllowedAt(Level).Contains(k.Tag))] : asked.ToList();
         if (Normalize)
             keys = [.. keys.Select(k => (k.Tag, FixWildcard(k.Tag, k.Value)))];
         var identifier = new DicomDataset();

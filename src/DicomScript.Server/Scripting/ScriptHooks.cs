@@ -1,3 +1,4 @@
+using DicomScript.Dicom.Data;
 using DicomScript.Server.Ingest;
 
 namespace DicomScript.Server.Scripting;
@@ -14,6 +15,8 @@ public sealed class ScriptHooks
     private volatile IHttpRequestFilter? _httpFilter;
     private volatile IScriptStatus? _status;
     private volatile IReceivedInstanceFilter? _receivedInstanceFilter;
+    private volatile IIncomingFindFilter? _incomingFindFilter;
+    private volatile IOutgoingFindFilter? _outgoingFindFilter;
 
     /// <summary>Runs <c>/tools/execute-script</c>; null without a Lua engine.</summary>
     public IScriptConsole? Console
@@ -36,12 +39,48 @@ public sealed class ScriptHooks
         set => _receivedInstanceFilter = value;
     }
 
+    /// <summary>IncomingFindRequestFilter (our C-FIND SCP); null unless a script defines it.</summary>
+    public IIncomingFindFilter? IncomingFindFilter
+    {
+        get => _incomingFindFilter;
+        set => _incomingFindFilter = value;
+    }
+
+    /// <summary>OutgoingFindRequestFilter (<c>/modalities/{name}/query</c>); null unless a script defines it.</summary>
+    public IOutgoingFindFilter? OutgoingFindFilter
+    {
+        get => _outgoingFindFilter;
+        set => _outgoingFindFilter = value;
+    }
+
     /// <summary>IncomingHttpRequestFilter; null unless a script defines it.</summary>
     public IHttpRequestFilter? HttpFilter
     {
         get => _httpFilter;
         set => _httpFilter = value;
     }
+}
+
+/// <summary>Who sent a C-FIND, as IncomingFindRequestFilter sees it (Manufacturer: of the matching DicomModalities entry, else Generic).</summary>
+public sealed record FindRequestOrigin(string RemoteIp, string RemoteAet, string CalledAet, string Manufacturer);
+
+/// <summary>
+/// IncomingFindRequestFilter: the keys of a C-FIND received (QueryRetrieveLevel among them, values
+/// as text) become those it returns; they decide both the matching and the keys answered, as in
+/// Orthanc. A failing script throws <see cref="ScriptException"/>.
+/// </summary>
+public interface IIncomingFindFilter
+{
+    IReadOnlyList<(DicomTag Tag, string Value)> Filter(IReadOnlyList<(DicomTag Tag, string Value)> query, FindRequestOrigin origin);
+}
+
+/// <summary>
+/// OutgoingFindRequestFilter: the keys of a C-FIND we send to a modality (given by its AET)
+/// (without QueryRetrieveLevel) become those it returns, before the query is normalized.
+/// </summary>
+public interface IOutgoingFindFilter
+{
+    IReadOnlyList<(DicomTag Tag, string Value)> Filter(IReadOnlyList<(DicomTag Tag, string Value)> query, string remoteAet);
 }
 
 /// <summary>The Lua engine's figures, for monitoring (<c>/tools/metrics-prometheus</c>).</summary>

@@ -7,6 +7,7 @@ using DicomScript.Dicom.Json;
 using DicomScript.Network.Dimse;
 using DicomScript.Network.Scp;
 using DicomScript.Server.Configuration;
+using DicomScript.Server.Scripting;
 using DicomScript.Storage.Files;
 using DicomScript.Storage.Identifiers;
 using DicomScript.Storage.Index;
@@ -21,7 +22,8 @@ namespace DicomScript.Server.Services;
 /// (NumberOf*Related*, ModalitiesInStudy, SOPClassesInStudy). Values come from the index unless a
 /// key is not a main tag; then from the file of one instance of each match. LimitFindResults and
 /// LimitFindInstances cut the list. A sequence in the identifier is answered with the sample file's
-/// copy of it, when it has one.
+/// copy of it, when it has one. IncomingFindRequestFilter, when a script defines it, rewrites the
+/// keys first (not the sequences, as in Orthanc).
 /// </summary>
 public sealed class FindService : ICFindHandler
 {
@@ -37,9 +39,11 @@ public sealed class FindService : ICFindHandler
     private readonly StorageArea _storage;
     private readonly OrthancConfiguration _configuration;
     private readonly ArchiveSearch _search;
+    private readonly ScriptHooks _hooks;
 
-    public FindService(SqliteIndex index, StorageArea storage, OrthancConfiguration configuration)
+    public FindService(SqliteIndex index, StorageArea storage, OrthancConfiguration configuration, ScriptHooks hooks)
     {
+        _hooks = hooks ?? throw new ArgumentNullException(nameof(hooks));
         _index = index ?? throw new ArgumentNullException(nameof(index));
         _storage = storage ?? throw new ArgumentNullException(nameof(storage));
         _configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
@@ -50,12 +54,13 @@ public sealed class FindService : ICFindHandler
     {
         ArgumentNullException.ThrowIfNull(request);
         var identifier = request.Identifier;
-        var levelText = identifier.GetString(DicomTags.QueryRetrieveLevel);
-        var level = QueryRetrieveLevels.Parse(levelText, "C-FIND");
-        var keys = identifier.OfType<DicomElement>()
-            .Where(e => e.Tag.Element != 0 && e.Tag != DicomTags.QueryRetrieveLevel && e.Tag != DicomTags.SpecificCharacterSet)
+        var query = Filtered(request, identifier.OfType<DicomElement>()
+            .Where(e => e.Tag.Element != 0 && e.Tag != DicomTags.SpecificCharacterSet)
             .Select(e => (e.Tag, Value: OrthancTagsConverter.ValueOf(identifier, e.Tag) ?? ""))
-            .ToList();
+            .ToList());
+        var levelText = query.FirstOrDefault(k => k.Tag == DicomTags.QueryRetrieveLevel).Value;
+        var level = QueryRetrieveLevels.Parse(levelText, "C-FIND");
+        var keys = query.Where(k => k.Tag != DicomTags.QueryRetrieveLevel).ToList();
 
         var lookup = BuildLookup(keys);
         // Sequence keys are never constraints; their content is copied from the sample file.
@@ -88,6 +93,23 @@ public sealed class FindService : ICFindHandler
             // (the consumer's sends usually complete synchronously on loopback).
             if (++answered % 64 == 0)
                 await Task.Yield();
+        }
+    }
+
+    // The query as IncomingFindRequestFilter rewrites it, when a script defines the filter.
+    private IReadOnlyList<(DicomTag Tag, string Value)> Filtered(QueryRequest request, List<(DicomTag Tag, string Value)> query)
+    {
+        if (_hooks.IncomingFindFilter is not { } filter)
+            return query;
+        var caller = request.Caller;
+        var manufacturer = _configuration.ModalitiesWithAet(caller.CallingAETitle).FirstOrDefault()?.Manufacturer ?? "Generic";
+        try
+        {
+            return filter.Filter(query, new FindRequestOrigin(caller.RemoteHost, caller.CallingAETitle, caller.CalledAETitle, manufacturer));
+        }
+        catch (ScriptException ex)
+        {
+            throw new DimseStatusException(DimseStatus.UnableToProcess, $"C-FIND: IncomingFindRequestFilter: {ex.Message}");
         }
     }
 

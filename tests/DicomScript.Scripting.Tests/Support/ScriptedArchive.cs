@@ -41,7 +41,7 @@ internal sealed class ScriptedArchive : IAsyncDisposable
         try
         {
             var configuration = await WriteConfigurationAsync(folder, settings, scripts);
-            var archive = DicomScriptServer.Create(configuration, NullLoggerFactory.Instance);
+            var archive = DicomScriptServer.Create(configuration, NullLoggerFactory.Instance, IPAddress.Loopback);
             var rest = RestServer.Create(archive, NullLoggerFactory.Instance, IPAddress.Loopback);
             LuaScripting lua;
             try

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Data;
 using DicomScript.Dicom.Dictionary;
@@ -68,8 +67,8 @@ public class FindInteropTests
         ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");
         PydicomCorpus.Require();
 
-        var expected = Find(findscu, _pair!.OrthancDicomPort, query).Select(Describe).ToList();
-        var ours = Find(findscu, _pair!.Ours.DicomPort, query).Select(Describe).ToList();
+        var expected = FindScu.Query(findscu, _pair!.OrthancDicomPort, query).Select(FindScu.Describe).ToList();
+        var ours = FindScu.Query(findscu, _pair!.Ours.DicomPort, query).Select(FindScu.Describe).ToList();
 
         Assert.That(expected, Is.Not.Empty, "the query should find something in the corpus");
         Assert.That(ours, Is.EquivalentTo(expected));
@@ -83,8 +82,8 @@ public class FindInteropTests
         var findscu = ExternalTools.Require("findscu", "dcmtk");
         ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");
         string[] query = ["-S", "QueryRetrieveLevel=IMAGE", "SOPInstanceUID", "Modality=CT", "0009,0010=GEMS_IDEN_01", "0009,1002", "0009,1027", "0011,1010"];
-        var theirs = Find(findscu, _pair!.OrthancDicomPort, query);
-        var ours = Find(findscu, _pair.Ours.DicomPort, query);
+        var theirs = FindScu.Query(findscu, _pair!.OrthancDicomPort, query);
+        var ours = FindScu.Query(findscu, _pair.Ours.DicomPort, query);
         Assert.That(ours.Select(a => a.GetString(DicomTags.SOPInstanceUID)), Is.EquivalentTo(theirs.Select(a => a.GetString(DicomTags.SOPInstanceUID))).And.Not.Empty);
         Assert.That(theirs.SelectMany(a => a.Where(e => e.Tag.IsPrivate)).All(e => e.VR == DicomVR.UN), Is.True, "Orthanc answers private keys as UN");
 
@@ -114,7 +113,7 @@ public class FindInteropTests
         PydicomCorpus.Require();
         foreach (var port in new[] { _pair!.OrthancDicomPort, _pair!.Ours.DicomPort })
         {
-            var log = FindscuLog(findscu, port, keys);
+            var log = FindScu.Log(findscu, port, keys);
             Assert.That(log, Does.Contain("Received Final Find Response (Failed: UnableToProcess)"), $"port {port}: {log}");
         }
     }
@@ -128,7 +127,7 @@ public class FindInteropTests
         var stored = DicomFile.Open(PydicomCorpus.FullPath("charset_files/chrI2.dcm")).Dataset;
         var patientId = stored.GetString(DicomTags.PatientID)!;
 
-        var answer = Find(findscu, _pair!.Ours.DicomPort, ["-P", "QueryRetrieveLevel=PATIENT", "PatientName", $"PatientID={patientId}"]).Single();
+        var answer = FindScu.Query(findscu, _pair!.Ours.DicomPort, ["-P", "QueryRetrieveLevel=PATIENT", "PatientName", $"PatientID={patientId}"]).Single();
 
         Assert.That(answer.GetString(DicomTags.SpecificCharacterSet), Is.EqualTo("ISO_IR 192"));
         Assert.That(answer.GetString(DicomTags.PatientName), Is.EqualTo(stored.GetString(DicomTags.PatientName)));
@@ -152,50 +151,11 @@ public class FindInteropTests
         Assert.That((count, final), Is.EqualTo((expectedCount, expectedFinal)));
     }
 
-    // findscu's verbose log of a study-root query: the responses and their statuses.
-    private static string FindscuLog(string findscu, int port, string[] keys)
-    {
-        var (_, output, error) = ExternalTools.Run(findscu, ["-v", "-S", "-aec", "ORTHANC", .. keys.SelectMany(k => new[] { "-k", k }),
-            "127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]);
-        return output + error;
-    }
-
     // The number of answers and dcmtk's line for the final response.
     private static (int Count, string Final) FindVerbose(string findscu, int port, string[] keys)
     {
-        var lines = FindscuLog(findscu, port, keys).Split('\n');
+        var lines = FindScu.Log(findscu, port, keys).Split('\n');
         return (lines.Count(l => l.Contains("Find Response:", StringComparison.Ordinal) && l.Contains("(Pending)", StringComparison.Ordinal)),
             lines.FirstOrDefault(l => l.Contains("Received Final Find Response", StringComparison.Ordinal))?.Trim() ?? "(none)");
     }
-
-    // Each answer as the "tag VR [value]" lines of its elements. Orthanc answers in Latin-1 and
-    // drops every character Latin-1 lacks; we answer in UTF-8 then (see the README), so the
-    // comparison drops those characters from our values too. The character set itself is left out.
-    private static List<DicomDataset> Find(string findscu, int port, string[] query)
-    {
-        var folder = Directory.CreateTempSubdirectory("findscu-");
-        try
-        {
-            List<string> arguments = [query[0], "-aec", "ORTHANC", "-X", "-od", folder.FullName];
-            foreach (var key in query.Skip(1))
-                arguments.AddRange(["-k", key]);
-            arguments.AddRange(["127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]);
-            var (exit, output, error) = ExternalTools.Run(findscu, arguments);
-            Assert.That(exit, Is.Zero, $"findscu on port {port}: {output}{error}");
-            return [.. folder.GetFiles("rsp*.dcm").Select(f => DicomFile.Open(f.FullName).Dataset)];
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
-    }
-
-    private static string Describe(DicomDataset answer) =>
-        string.Join("\n", answer.Where(e => e.Tag != DicomTags.SpecificCharacterSet).Select(e => e switch
-        {
-            DicomSequence sequence => $"{e.Tag} SQ {{{string.Join(" | ", sequence.Items.Select(Describe))}}}",
-            _ => $"{e.Tag} {e.VR} [{InLatin1(string.Join('\\', answer.GetStrings(e.Tag)))}]",
-        }));
-
-    private static string InLatin1(string value) => new([.. value.Where(c => c <= '\u00FF')]);
 }

@@ -1,14 +1,13 @@
 using System.Globalization;
-using DicomScript.Dicom.Tests.Support;
 using NUnit.Framework;
 
-namespace DicomScript.Rest.Tests.Support;
+namespace DicomScript.Dicom.Tests.Support;
 
 /// <summary>
 /// dcmtk's dcmqrscp on loopback (AE title QRSCP, any caller), holding corpus files sent to it with
 /// storescu, and knowing <c>destinations</c> (name, AE title, port) for its C-MOVEs.
 /// </summary>
-internal sealed class QueryRetrieveScp : IDisposable
+public sealed class QueryRetrieveScp : IDisposable
 {
     private readonly PeerProcess _process;
 
