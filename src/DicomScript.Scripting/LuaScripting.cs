@@ -28,6 +28,7 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
     private readonly EventDispatcher _events;
     private readonly LuaReceiveFilter _receiveFilter;
     private readonly LuaFindFilters _findFilters;
+    private readonly LuaOutgoingStoreFilter _outgoingStoreFilter;
     private HeartBeat? _heartBeat;
 
     private LuaScripting(LuaEngine engine, DicomScriptServer archive, HttpFunctions http, ILogger logger)
@@ -39,6 +40,7 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
         _events = new EventDispatcher(engine, archive, _callbacks, logger);
         _receiveFilter = new LuaReceiveFilter(engine, _callbacks);
         _findFilters = new LuaFindFilters(engine);
+        _outgoingStoreFilter = new LuaOutgoingStoreFilter(engine);
     }
 
     /// <summary>
@@ -93,6 +95,7 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
             : null;
         _archive.Hooks.IncomingFindFilter = _callbacks.Has(DefinedCallbacks.IncomingFindRequestFilter) ? _findFilters : null;
         _archive.Hooks.OutgoingFindFilter = _callbacks.Has(DefinedCallbacks.OutgoingFindRequestFilter) ? _findFilters : null;
+        _archive.Hooks.OutgoingStoreFilter = _callbacks.Has(DefinedCallbacks.OutgoingCStoreInstanceFilter) ? _outgoingStoreFilter : null;
     }
 
     /// <summary>
@@ -188,6 +191,7 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
         _archive.Hooks.ReceivedInstanceFilter = null;
         _archive.Hooks.IncomingFindFilter = null;
         _archive.Hooks.OutgoingFindFilter = null;
+        _archive.Hooks.OutgoingStoreFilter = null;
         _archive.Hooks.Status = null;
         _engine.Dispose();
         _http.Dispose();

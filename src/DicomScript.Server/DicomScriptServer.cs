@@ -104,7 +104,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
                 AcceptUnknownSopClasses = configuration.UnknownSopClassAccepted,
                 Association = new AssociationOptions { IdleTimeout = TimeSpan.FromSeconds(configuration.DicomScpTimeout) },
             };
-            var retrieve = new RetrieveService(index, storage, configuration);
+            var retrieve = new RetrieveService(index, storage, configuration, hooks);
             var handlers = new HandlerSet(Echo: services, Store: services, Find: new FindService(index, storage, configuration, hooks), Move: retrieve, Get: retrieve,
                 Policy: new ModalityPolicy(configuration));
             dicom = new DicomServer(options, handlers, loggerFactory.CreateLogger("DicomScript.Network"));

@@ -70,10 +70,15 @@ public interface IOutgoingInstance
     /// <summary>The syntax the instance is stored in (decides which presentation contexts to propose).</summary>
     string TransferSyntaxUid { get; }
 
-    Task<DicomFile> LoadAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// The file to send to <paramref name="destination"/> (a C-MOVE's destination, a C-GET's caller),
+    /// or null when it must not go there (a filter of the archive decided so): nothing is sent and
+    /// the sub-operation counts as completed, as when a store job skips it.
+    /// </summary>
+    Task<DicomFile?> LoadAsync(MoveDestination destination, CancellationToken cancellationToken);
 }
 
-/// <summary>Where a C-MOVE destination AE title points.</summary>
+/// <summary>Where a C-MOVE destination AE title points (for a C-GET: the caller itself).</summary>
 public sealed record MoveDestination(string Host, int Port, string AETitle);
 
 /// <summary>C-MOVE: which instances match, and where the destination is (null: unknown destination).</summary>

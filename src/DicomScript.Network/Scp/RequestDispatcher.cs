@@ -149,7 +149,7 @@ internal sealed class RequestDispatcher
                 target = await DicomAssociation.ConnectAsync(destination.Host, destination.Port, rq, _options.Association, null, _logger, cancellationToken).ConfigureAwait(false);
             }
 
-            await RunSubOperationsAsync(association, request, instances, target!, association.CallingAETitle, request.MessageId, cancellationToken).ConfigureAwait(false);
+            await RunSubOperationsAsync(association, request, instances, target!, destination, association.CallingAETitle, request.MessageId, cancellationToken).ConfigureAwait(false);
         }
         catch (DicomNetworkException ex) when (target is null)
         {
@@ -171,7 +171,10 @@ internal sealed class RequestDispatcher
     {
         var instances = await FindInstancesOrAnswerAsync(association, request, caller, get.FindInstancesAsync, cancellationToken).ConfigureAwait(false);
         if (instances is not null)
-            await RunSubOperationsAsync(association, request, instances, association, null, null, cancellationToken).ConfigureAwait(false);
+        {
+            var destination = new MoveDestination(caller.RemoteHost, caller.RemotePort, caller.CallingAETitle);
+            await RunSubOperationsAsync(association, request, instances, association, destination, null, null, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     // The instances a C-MOVE/C-GET identifier matches; null when the request was answered with a
@@ -199,7 +202,7 @@ internal sealed class RequestDispatcher
 
     // Sends each instance (C-STORE on 'target'), a pending response after each, then the final one.
     private async Task RunSubOperationsAsync(DicomAssociation association, DimseMessage request, IReadOnlyList<IOutgoingInstance> instances,
-        DicomAssociation target, string? moveOriginator, ushort? moveOriginatorId, CancellationToken cancellationToken)
+        DicomAssociation target, MoveDestination destination, string? moveOriginator, ushort? moveOriginatorId, CancellationToken cancellationToken)
     {
         int completed = 0, failed = 0, warning = 0;
         var cancelled = false;
@@ -216,8 +219,10 @@ internal sealed class RequestDispatcher
             var reason = "refused by the destination";
             try
             {
-                var file = await instance.LoadAsync(cancellationToken).ConfigureAwait(false);
-                status = await InstanceSender.SendAsync(target, file, timeout, moveOriginator, moveOriginatorId, cancellationToken).ConfigureAwait(false);
+                var file = await instance.LoadAsync(destination, cancellationToken).ConfigureAwait(false);
+                status = file is null
+                    ? DimseStatus.Success // skipped by the archive's filter
+                    : await InstanceSender.SendAsync(target, file, timeout, moveOriginator, moveOriginatorId, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -49,6 +49,8 @@ public sealed class DicomModalityStoreJob : SetOfInstancesJob
         if (_archive.ReadFile(instanceId) is not { } file)
             return false; // deleted (or damaged) since the job was made
         var remote = Target.Remote;
+        if (IsFilteredOut(_archive, file, remote))
+            return true;
         ushort status;
         try
         {
@@ -65,6 +67,22 @@ public sealed class DicomModalityStoreJob : SetOfInstancesJob
         if (!_session.IsOpen)
             await CloseAsync(release: false).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// True when OutgoingCStoreInstanceFilter keeps <paramref name="file"/> from <paramref name="remote"/>:
+    /// the instance is skipped, not failed. A failing filter fails the job.
+    /// </summary>
+    internal static bool IsFilteredOut(DicomScriptServer archive, DicomFile file, DicomModality remote)
+    {
+        try
+        {
+            return archive.Hooks.OutgoingStoreFilter is { } filter && !filter.Allow(file, remote.AET, remote.Host);
+        }
+        catch (Scripting.ScriptException ex)
+        {
+            throw new JobException(ex.Error, $"OutgoingCStoreInstanceFilter: {ex.Message}");
+        }
     }
 
     /// <summary>How a C-STORE job fails when <paramref name="aet"/> cannot be reached or drops the association (Orthanc's wording).</summary>

@@ -74,8 +74,8 @@ public sealed class SequenceOfOperationsJob : Job
         var callingAet = Text(operation, "LocalAet") is { Length: > 0 } aet ? aet : _archive.Configuration.DicomAet;
         foreach (var instance in InstancesOf(resource))
         {
-            if (_archive.ReadFile(instance) is not { } file)
-                continue; // deleted meanwhile
+            if (_archive.ReadFile(instance) is not { } file || DicomModalityStoreJob.IsFilteredOut(_archive, file, modality))
+                continue; // deleted meanwhile, or not for this modality
             ushort status;
             try
             {

@@ -1,4 +1,5 @@
 using DicomScript.Dicom.Data;
+using DicomScript.Dicom.IO;
 using DicomScript.Server.Ingest;
 
 namespace DicomScript.Server.Scripting;
@@ -17,6 +18,7 @@ public sealed class ScriptHooks
     private volatile IReceivedInstanceFilter? _receivedInstanceFilter;
     private volatile IIncomingFindFilter? _incomingFindFilter;
     private volatile IOutgoingFindFilter? _outgoingFindFilter;
+    private volatile IOutgoingStoreFilter? _outgoingStoreFilter;
 
     /// <summary>Runs <c>/tools/execute-script</c>; null without a Lua engine.</summary>
     public IScriptConsole? Console
@@ -53,6 +55,13 @@ public sealed class ScriptHooks
         set => _outgoingFindFilter = value;
     }
 
+    /// <summary>OutgoingCStoreInstanceFilter (every C-STORE we send); null unless a script defines it.</summary>
+    public IOutgoingStoreFilter? OutgoingStoreFilter
+    {
+        get => _outgoingStoreFilter;
+        set => _outgoingStoreFilter = value;
+    }
+
     /// <summary>IncomingHttpRequestFilter; null unless a script defines it.</summary>
     public IHttpRequestFilter? HttpFilter
     {
@@ -81,6 +90,16 @@ public interface IIncomingFindFilter
 public interface IOutgoingFindFilter
 {
     IReadOnlyList<(DicomTag Tag, string Value)> Filter(IReadOnlyList<(DicomTag Tag, string Value)> query, string remoteAet);
+}
+
+/// <summary>
+/// OutgoingCStoreInstanceFilter: may this instance go to that modality? Asked before each C-STORE we
+/// send (store jobs, Lua routing, C-MOVE and C-GET sub-operations); false skips the instance. A
+/// failing script throws <see cref="ScriptException"/>.
+/// </summary>
+public interface IOutgoingStoreFilter
+{
+    bool Allow(DicomFile file, string remoteAet, string remoteIp);
 }
 
 /// <summary>The Lua engine's figures, for monitoring (<c>/tools/metrics-prometheus</c>).</summary>

@@ -5,6 +5,7 @@ using DicomScript.Dicom.Json;
 using DicomScript.Network.Dimse;
 using DicomScript.Network.Scp;
 using DicomScript.Server.Configuration;
+using DicomScript.Server.Scripting;
 using DicomScript.Storage.Files;
 using DicomScript.Storage.Identifiers;
 using DicomScript.Storage.Index;
@@ -26,9 +27,11 @@ public sealed class RetrieveService : ICMoveHandler, ICGetHandler
     private readonly SqliteIndex _index;
     private readonly StorageArea _storage;
     private readonly OrthancConfiguration _configuration;
+    private readonly ScriptHooks _hooks;
 
-    public RetrieveService(SqliteIndex index, StorageArea storage, OrthancConfiguration configuration)
+    public RetrieveService(SqliteIndex index, StorageArea storage, OrthancConfiguration configuration, ScriptHooks hooks)
     {
+        _hooks = hooks ?? throw new ArgumentNullException(nameof(hooks));
         _index = index ?? throw new ArgumentNullException(nameof(index));
         _storage = storage ?? throw new ArgumentNullException(nameof(storage));
         _configuration = configuration ?? throw new ArgumentNullException(nameof(configuration));
@@ -89,7 +92,8 @@ public sealed class RetrieveService : ICMoveHandler, ICGetHandler
 
     private static DimseStatusException Refuse(string message) => new(DimseStatus.UnableToProcess, message);
 
-    // Read when its sub-operation comes, so a large retrieve never holds more than one file.
+    // Read when its sub-operation comes, so a large retrieve never holds more than one file; null
+    // when OutgoingCStoreInstanceFilter keeps it from the destination (a failing filter fails it).
     private sealed class StoredInstance(InstanceSummary summary, RetrieveService owner) : IOutgoingInstance
     {
         public string SopClassUid => summary.SopClassUid;
@@ -98,11 +102,19 @@ public sealed class RetrieveService : ICMoveHandler, ICGetHandler
 
         public string TransferSyntaxUid => summary.TransferSyntaxUid;
 
-        public Task<DicomFile> LoadAsync(CancellationToken cancellationToken)
+        public Task<DicomFile?> LoadAsync(MoveDestination destination, CancellationToken cancellationToken)
         {
             if (summary.FileUuid is null)
                 throw new IOException($"instance {summary.PublicId} has no DICOM file");
-            return Task.FromResult(DicomFile.Parse(owner._storage.Read(summary.FileUuid)));
+            var file = DicomFile.Parse(owner._storage.Read(summary.FileUuid));
+            try
+            {
+                return Task.FromResult(owner._hooks.OutgoingStoreFilter is { } filter && !filter.Allow(file, destination.AETitle, destination.Host) ? null : file);
+            }
+            catch (ScriptException ex)
+            {
+                throw new IOException($"OutgoingCStoreInstanceFilter: {ex.Message}", ex);
+            }
         }
     }
 }

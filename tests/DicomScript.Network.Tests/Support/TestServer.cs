@@ -106,6 +106,6 @@ public sealed class TestServer : IAsyncDisposable, ICEchoHandler, ICStoreHandler
 
         public string TransferSyntaxUid => file.TransferSyntax.Uid;
 
-        public Task<DicomFile> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(file);
+        public Task<DicomFile?> LoadAsync(MoveDestination destination, CancellationToken cancellationToken) => Task.FromResult<DicomFile?>(file);
     }
 }

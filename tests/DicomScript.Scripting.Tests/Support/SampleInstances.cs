@@ -5,7 +5,7 @@ using DicomScript.Dicom.Tests.Support;
 
 namespace DicomScript.Scripting.Tests.Support;
 
-/// <summary>Distinct small instances for tests that need many: copies of pydicom's CT_small.dcm, each with its own SOPInstanceUID.</summary>
+/// <summary>Distinct small instances for tests that need many: copies of pydicom's CT_small.dcm (or another corpus file), each with its own SOPInstanceUID.</summary>
 internal static class SampleInstances
 {
     public static string CtSmall
@@ -17,10 +17,10 @@ internal static class SampleInstances
         }
     }
 
-    /// <summary>Copy number <paramref name="number"/> as a Part-10 file.</summary>
-    public static byte[] Copy(int number)
+    /// <summary>Copy number <paramref name="number"/> of <paramref name="corpusFile"/> (CT_small.dcm by default) as a Part-10 file.</summary>
+    public static byte[] Copy(int number, string? corpusFile = null)
     {
-        var file = DicomFile.Open(CtSmall);
+        var file = DicomFile.Open(corpusFile is null ? CtSmall : PydicomCorpus.FullPath(corpusFile));
         var uid = $"1.2.826.0.1.3680043.10.1138.{number}";
         file.Dataset.AddString(DicomTags.SOPInstanceUID, DicomVR.UI, uid);
         file.Meta.AddString(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, uid);
