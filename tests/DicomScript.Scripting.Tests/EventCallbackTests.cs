@@ -141,6 +141,18 @@ public sealed class EventCallbackTests
     }
 
     [Test]
+    public async Task OnStoredInstance_FiresAgainForACopyAlreadyStored_AsOrthanc()
+    {
+        await using var server = await ScriptedArchive.StartAsync(null, ("recorder.lua", Recorder));
+        var id = await server.UploadAsync(Sample());
+        var (status, body) = await server.PostInstanceAsync(Sample());
+        Assert.That((status, body?["Status"]?.GetValue<string>()), Is.EqualTo((HttpStatusCode.OK, "AlreadyStored")));
+
+        var events = await EventsAsync(server, e => e.Split('\n').Count(l => l == "stored " + id) == 2);
+        Assert.That(events.Split('\n').Count(l => l == "stored " + id), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task OnDeleted_FiresForTheInstanceAlone_ThenTopDownForTheLastInstanceOfAPatient()
     {
         await using var server = await ScriptedArchive.StartAsync(null, ("recorder.lua", Recorder));

@@ -110,6 +110,19 @@ public partial class SqliteIndexTests
     }
 
     [Test]
+    public void Store_AlreadyStored_LogsAnEventOnly()
+    {
+        var ct = Ingest("test_files/CT_small.dcm").InstanceId;
+        var before = _index.LastChangeSequence();
+
+        Assert.That(Ingest("test_files/CT_small.dcm").Status, Is.EqualTo(StoreStatus.AlreadyStored));
+
+        Assert.That(_index.ReadEvents(before, 10).Select(c => (c.ChangeType, c.PublicId)), Is.EqualTo(new[] { (ChangeType.AlreadyStored, ct) }));
+        Assert.That(_index.ReadChanges(before, 10).Entries, Is.Empty, "Orthanc logs no change for a copy already stored");
+        Assert.That(_index.LastChange().Entries.Single().ChangeType, Is.Not.EqualTo(ChangeType.AlreadyStored));
+    }
+
+    [Test]
     public void Store_RecyclingAndOverwriting_LogTheDeletedResources()
     {
         var limits = new StorageLimits(0, 1, Reject: false);

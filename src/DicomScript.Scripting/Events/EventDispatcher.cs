@@ -131,7 +131,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     {
         switch (change.ChangeType)
         {
-            case ChangeType.NewInstance when _callbacks.Has(DefinedCallbacks.OnStoredInstance):
+            case ChangeType.NewInstance or ChangeType.AlreadyStored when _callbacks.Has(DefinedCallbacks.OnStoredInstance):
                 DeliverStoredInstance(change.PublicId);
                 break;
             case ChangeType.StablePatient or ChangeType.StableStudy or ChangeType.StableSeries:

@@ -1,6 +1,9 @@
 namespace DicomScript.Storage.Index;
 
-/// <summary>The change types of Orthanc's change log, with Orthanc's numbers (those above 4095 are not logged).</summary>
+/// <summary>
+/// The change types of Orthanc's change log, with Orthanc's numbers. Orthanc logs none above 4095;
+/// we log ours there for the Lua events, and /changes does not show them.
+/// </summary>
 public enum ChangeType
 {
     CompletedSeries = 1,
@@ -26,4 +29,11 @@ public enum ChangeType
     /// crash like the others. Hidden from /changes, as in Orthanc.
     /// </summary>
     Deleted = 4096,
+
+    /// <summary>
+    /// Ours: a copy of a stored instance arrived again and was not stored (AlreadyStored). Orthanc
+    /// calls OnStoredInstance for it without logging anything; we log it (hidden from /changes) so
+    /// that event too survives a crash.
+    /// </summary>
+    AlreadyStored = 4097,
 }

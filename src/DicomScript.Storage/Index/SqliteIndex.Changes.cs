@@ -19,7 +19,7 @@ public sealed partial class SqliteIndex
         lock (_lock)
         {
             var rows = _connection.Query<(long Seq, long Type, long Level, string PublicId, string Date)>(
-                $"{SelectChanges} WHERE c.seq > @since ORDER BY c.seq LIMIT @limit", new { since, limit = (long)limit + 1 }).Select(ToChange).ToList();
+                $"{SelectChanges} AND c.seq > @since ORDER BY c.seq LIMIT @limit", new { since, limit = (long)limit + 1 }).Select(ToChange).ToList();
             return Page(rows, limit, whenEmpty: LastSequence("Changes"));
         }
     }
@@ -27,7 +27,7 @@ public sealed partial class SqliteIndex
     /// <summary>
     /// What the Lua events are made of: the changes after <paramref name="since"/> as
     /// <see cref="ReadChanges"/> reads them, and in their place in the sequence the Deleted changes
-    /// /changes hides.
+    /// /changes hides (Deleted, AlreadyStored).
     /// </summary>
     public IReadOnlyList<Change> ReadEvents(long since, int limit)
     {
@@ -143,6 +143,7 @@ public sealed partial class SqliteIndex
 
     private const string SelectChanges = """
         SELECT c.seq, c.changeType, c.resourceType, r.publicId, c.date FROM Changes c JOIN Resources r ON r.internalId = c.internalId
+        WHERE c.changeType < 4096
         """;
 
     private const string SelectExports = """

@@ -24,7 +24,12 @@ public sealed partial class SqliteIndex
             if (existing is { } existingId)
             {
                 if (!overwrite)
+                {
+                    LogChange(ChangeType.AlreadyStored, existingId, ResourceLevel.Instance, Now(), transaction);
+                    transaction.Commit();
                     return new StoreOutcome(StoreStatus.AlreadyStored, ids.InstanceHash);
+                }
+
                 replaced = _connection.ExecuteScalar<string?>("SELECT uuid FROM AttachedFiles WHERE id = @existingId AND fileType = @type",
                     new { existingId, type = DicomAttachment }, transaction);
                 LogDeleted(existingId, transaction);
