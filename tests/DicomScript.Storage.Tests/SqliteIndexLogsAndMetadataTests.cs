@@ -85,26 +85,29 @@ public partial class SqliteIndexTests
         Assert.That(remaining.Select(c => _index.LevelOf(c.PublicId)), Has.All.Not.Null, "only changes of resources still there");
     }
 
+    // The events after the given last change and last logged event, in order.
+    private List<Change> Events((long Change, long Event) before) => [.. _index.ReadEvents(before.Change, before.Event, 100).Select(e => e.Change)];
+
     [Test]
     public void Delete_LogsEachDeletedResourceTopDown_ForTheEventsOnly()
     {
         var ct = Ingest("test_files/CT_small.dcm").InstanceId;
         var mr = Ingest("test_files/MR_small.dcm").InstanceId;
-        var before = _index.LastChangeSequence();
+        var before = _index.LastEventSequences();
         var chain = new List<string> { ct };
         while (_index.Get(chain[^1])!.ParentId is { } parent)
             chain.Add(parent);
 
         _index.Delete(ct);
 
-        var deleted = _index.ReadEvents(before, 100);
+        var deleted = Events(before);
         Assert.That(deleted.Select(c => (c.ChangeType, c.ResourceType, c.PublicId)), Is.EqualTo(new[]
         {
             (ChangeType.Deleted, ResourceLevel.Patient, chain[3]), (ChangeType.Deleted, ResourceLevel.Study, chain[2]),
             (ChangeType.Deleted, ResourceLevel.Series, chain[1]), (ChangeType.Deleted, ResourceLevel.Instance, ct),
         }));
-        Assert.That(_index.ReadChanges(before, 100).Entries, Is.Empty, "/changes does not show deletions, as Orthanc");
-        Assert.That(_index.ReadEvents(0, 100).Where(c => c.ChangeType != ChangeType.Deleted).Select(c => c.PublicId),
+        Assert.That(_index.LastEventSequences().Change, Is.EqualTo(before.Change), "no change logged for deletions, as Orthanc: /changes numbers as it does");
+        Assert.That(Events((0, 0)).Where(c => c.ChangeType != ChangeType.Deleted).Select(c => c.PublicId),
             Has.None.AnyOf(chain), "the deleted resources' other changes are gone with them");
         Assert.That(_index.Get(mr), Is.Not.Null);
     }
@@ -113,13 +116,12 @@ public partial class SqliteIndexTests
     public void Store_AlreadyStored_LogsAnEventOnly()
     {
         var ct = Ingest("test_files/CT_small.dcm").InstanceId;
-        var before = _index.LastChangeSequence();
+        var before = _index.LastEventSequences();
 
         Assert.That(Ingest("test_files/CT_small.dcm").Status, Is.EqualTo(StoreStatus.AlreadyStored));
 
-        Assert.That(_index.ReadEvents(before, 10).Select(c => (c.ChangeType, c.PublicId)), Is.EqualTo(new[] { (ChangeType.AlreadyStored, ct) }));
-        Assert.That(_index.ReadChanges(before, 10).Entries, Is.Empty, "Orthanc logs no change for a copy already stored");
-        Assert.That(_index.LastChange().Entries.Single().ChangeType, Is.Not.EqualTo(ChangeType.AlreadyStored));
+        Assert.That(Events(before).Select(c => (c.ChangeType, c.PublicId)), Is.EqualTo(new[] { (ChangeType.AlreadyStored, ct) }));
+        Assert.That(_index.LastEventSequences().Change, Is.EqualTo(before.Change), "Orthanc logs no change for a copy already stored: /changes numbers as it does");
     }
 
     [Test]
@@ -127,15 +129,15 @@ public partial class SqliteIndexTests
     {
         var limits = new StorageLimits(0, 1, Reject: false);
         var ct = Ingest("test_files/CT_small.dcm", false, limits).InstanceId;
-        var before = _index.LastChangeSequence();
+        var before = _index.LastEventSequences();
         var mr = Ingest("test_files/MR_small.dcm", false, limits).InstanceId;
-        Assert.That(_index.ReadEvents(before, 100).Where(c => c.ChangeType == ChangeType.Deleted).Select(c => c.ResourceType),
+        Assert.That(Events(before).Where(c => c.ChangeType == ChangeType.Deleted).Select(c => c.ResourceType),
             Is.EqualTo(new[] { ResourceLevel.Patient, ResourceLevel.Study, ResourceLevel.Series, ResourceLevel.Instance }), "CT's patient recycled");
         Assert.That(_index.Get(ct), Is.Null);
 
-        before = _index.LastChangeSequence();
+        before = _index.LastEventSequences();
         Ingest("test_files/MR_small.dcm", true, limits);
-        var events = _index.ReadEvents(before, 100);
+        var events = Events(before);
         Assert.That(events.Select(c => (c.ChangeType, c.PublicId)).Take(2), Is.EqualTo(new[] { (ChangeType.Deleted, mr), (ChangeType.NewInstance, mr) }),
             "the replaced instance is deleted, then stored again");
     }
@@ -173,8 +175,8 @@ public partial class SqliteIndexTests
             index.SaveJob("job-1", "{}");
             Assert.That(index.SavedJobs(), Is.EqualTo(new[] { ("job-1", "{}") }), "the jobs table of version 3 exists");
             index.Delete("patient-a");
-            Assert.That(index.ReadEvents(2, 10).Select(c => (c.ChangeType, c.PublicId)), Is.EqualTo(new[] { (ChangeType.Deleted, "patient-a") }),
-                "the changes of version 5 keep a deleted resource's id");
+            Assert.That(index.ReadEvents(2, 0, 10).Select(e => (e.Change.ChangeType, e.Change.PublicId)), Is.EqualTo(new[] { (ChangeType.Deleted, "patient-a") }),
+                "version 5's event log keeps a deleted resource's id");
         }
         finally
         {

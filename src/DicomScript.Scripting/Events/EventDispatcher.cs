@@ -14,9 +14,9 @@ namespace DicomScript.Scripting.Events;
 
 /// <summary>
 /// Delivers the archive's events to the scripts, in order, on one background thread. The events of
-/// resources (stored, stable, updated, deleted) are read from the persisted change log, and how far the
-/// dispatcher got is saved in the index: after a crash it resumes there, so every event is delivered
-/// at least once (Orthanc keeps them in memory and loses them). Job events and Initialize/Finalize go
+/// resources (stored, stable, updated, deleted) are read from the persisted change and event logs,
+/// and how far the dispatcher got is saved in the index: after a crash it resumes there, so every
+/// event is delivered at least once (Orthanc keeps them in memory and loses them). Job events and Initialize/Finalize go
 /// through a queue in memory. A callback that fails is logged and the next event goes on.
 /// </summary>
 internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
@@ -34,7 +34,8 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0);
     private Thread? _thread;
-    private long _delivered;
+    private long _delivered; // the last change delivered
+    private long _deliveredLogged; // the last entry of the event log delivered
 
     public EventDispatcher(LuaEngine engine, DicomScriptServer archive, DefinedCallbacks callbacks, ILogger logger)
     {
@@ -45,8 +46,15 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>Changes logged but not yet delivered, plus queued job events.</summary>
-    public long PendingEvents => Math.Max(0, _archive.Index.LastChangeSequence() - Interlocked.Read(ref _delivered)) + _queue.Count;
+    /// <summary>Changes and logged events not yet delivered, plus queued job events.</summary>
+    public long PendingEvents
+    {
+        get
+        {
+            var (lastChange, lastEvent) = _archive.Index.LastEventSequences();
+            return Math.Max(0, lastChange - Interlocked.Read(ref _delivered)) + Math.Max(0, lastEvent - Interlocked.Read(ref _deliveredLogged)) + _queue.Count;
+        }
+    }
 
     public long MemoryBytes => _engine.MemoryUsed;
 
@@ -54,8 +62,11 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     public void Start()
     {
         var saved = _archive.Index.GetGlobalProperty(GlobalProperty.LuaEventsDelivered);
-        _delivered = saved is null ? _archive.Index.LastChangeSequence() : long.Parse(saved, CultureInfo.InvariantCulture);
-        if (saved is null)
+        var savedLogged = _archive.Index.GetGlobalProperty(GlobalProperty.LuaLoggedEventsDelivered);
+        var (lastChange, lastEvent) = _archive.Index.LastEventSequences();
+        _delivered = saved is null ? lastChange : long.Parse(saved, CultureInfo.InvariantCulture);
+        _deliveredLogged = savedLogged is null ? lastEvent : long.Parse(savedLogged, CultureInfo.InvariantCulture);
+        if (saved is null || savedLogged is null)
             SaveProgress();
         _archive.Jobs.JobSubmitted += OnJobSubmitted;
         _archive.Jobs.JobSucceeded += OnJobSuccess;
@@ -109,23 +120,32 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
 
     private bool DeliverChanges()
     {
-        var page = _archive.Index.ReadEvents(Interlocked.Read(ref _delivered), PageSize);
+        var page = _archive.Index.ReadEvents(Interlocked.Read(ref _delivered), Interlocked.Read(ref _deliveredLogged), PageSize);
         if (page.Count == 0)
             return false;
-        foreach (var change in page)
+        foreach (var (change, eventSeq) in page)
         {
             if (_stop.IsCancellationRequested)
                 break;
             Deliver(change);
-            Interlocked.Exchange(ref _delivered, change.Seq);
+            if (eventSeq == 0)
+                Interlocked.Exchange(ref _delivered, change.Seq);
+            else
+                Interlocked.Exchange(ref _deliveredLogged, eventSeq);
         }
 
         SaveProgress();
         return true;
     }
 
-    private void SaveProgress() =>
+    // Saved, the logged events delivered are dropped: only the dispatcher reads them.
+    private void SaveProgress()
+    {
+        var deliveredLogged = Interlocked.Read(ref _deliveredLogged);
         _archive.Index.SetGlobalProperty(GlobalProperty.LuaEventsDelivered, Interlocked.Read(ref _delivered).ToString(CultureInfo.InvariantCulture));
+        _archive.Index.SetGlobalProperty(GlobalProperty.LuaLoggedEventsDelivered, deliveredLogged.ToString(CultureInfo.InvariantCulture));
+        _archive.Index.DropEventsUpTo(deliveredLogged);
+    }
 
     private void Deliver(Change change)
     {

@@ -1,8 +1,8 @@
 namespace DicomScript.Storage.Index;
 
 /// <summary>
-/// The change types of Orthanc's change log, with Orthanc's numbers. Orthanc logs none above 4095;
-/// we log ours there for the Lua events, and /changes does not show them.
+/// The change types of Orthanc's change log, with Orthanc's numbers. Those above 4095 Orthanc only
+/// signals; we keep them in the event log (for the Lua events), never in the change log.
 /// </summary>
 public enum ChangeType
 {
@@ -24,16 +24,15 @@ public enum ChangeType
     UpdatedMetadata = 16,
 
     /// <summary>
-    /// A resource was deleted. Orthanc only signals it (4096 is above what it logs); we log it, with
-    /// the public id the gone resource can no longer give, so the Lua OnDeleted* events survive a
-    /// crash like the others. Hidden from /changes, as in Orthanc.
+    /// A resource was deleted. Orthanc only signals it; we keep it in the event log, so the Lua
+    /// OnDeleted* events survive a crash like the others.
     /// </summary>
     Deleted = 4096,
 
     /// <summary>
     /// Ours: a copy of a stored instance arrived again and was not stored (AlreadyStored). Orthanc
-    /// calls OnStoredInstance for it without logging anything; we log it (hidden from /changes) so
-    /// that event too survives a crash.
+    /// calls OnStoredInstance for it without logging anything; we keep it in the event log so that
+    /// event too survives a crash.
     /// </summary>
     AlreadyStored = 4097,
 }

@@ -6,9 +6,9 @@ internal static class IndexSchema
     /// <summary>
     /// 2: metadata revisions; changes refer to their resource (dropped with it, as in Orthanc);
     /// exported resources. 3: the jobs engine's saved jobs. 4: identifiers also upper-cased
-    /// (<c>folded</c>), for searches without case through the index. 5: changes may name a deleted
-    /// resource by its public id (the Lua events of deletions, hidden from /changes as in Orthanc);
-    /// the key-value stores of Lua's StoreKeyValue (made by <see cref="Create"/>).
+    /// (<c>folded</c>), for searches without case through the index. 5: the event log (what Orthanc
+    /// signals without logging: deletions, copies already stored, for the Lua events) and the
+    /// key-value stores of Lua's StoreKeyValue (both made by <see cref="Create"/>).
     /// </summary>
     public const int Version = 5;
 
@@ -41,8 +41,7 @@ internal static class IndexSchema
         CREATE INDEX IF NOT EXISTS AttachedFilesUuid ON AttachedFiles(uuid);
         CREATE TABLE IF NOT EXISTS Changes(
             seq INTEGER PRIMARY KEY AUTOINCREMENT, changeType INTEGER,
-            internalId INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE, resourceType INTEGER, date TEXT,
-            publicId TEXT);
+            internalId INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE, resourceType INTEGER, date TEXT);
         CREATE INDEX IF NOT EXISTS ChangesIndex ON Changes(internalId);
         CREATE TABLE IF NOT EXISTS ExportedResources(
             seq INTEGER PRIMARY KEY AUTOINCREMENT, resourceType INTEGER, publicId TEXT, remoteModality TEXT,
@@ -51,6 +50,9 @@ internal static class IndexSchema
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             patientId INTEGER UNIQUE REFERENCES Resources(internalId) ON DELETE CASCADE);
         CREATE TABLE IF NOT EXISTS Jobs(id TEXT PRIMARY KEY, content TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS EventLog(
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, afterChange INTEGER NOT NULL, changeType INTEGER, resourceType INTEGER,
+            publicId TEXT NOT NULL, date TEXT);
         CREATE TABLE IF NOT EXISTS KeyValues(storeId TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY(storeId, key));
         """;
 
@@ -80,10 +82,6 @@ internal static class IndexSchema
     /// </summary>
     public const string MigrateFrom3 = "UPDATE GlobalProperties SET value = '4' WHERE property = 1;";
 
-    /// <summary>
-    /// From version 4: Changes gains its <c>publicId</c> column (added by the caller when missing):
-    /// a change of type Deleted has no resource row left to refer to, so it keeps the resource's
-    /// public id itself (null for every other change).
-    /// </summary>
+    /// <summary>From version 4: the EventLog and KeyValues tables (made by <see cref="Create"/>) are all that is new.</summary>
     public const string MigrateFrom4 = "UPDATE GlobalProperties SET value = '5' WHERE property = 1;";
 }

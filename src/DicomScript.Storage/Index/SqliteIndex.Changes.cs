@@ -19,33 +19,9 @@ public sealed partial class SqliteIndex
         lock (_lock)
         {
             var rows = _connection.Query<(long Seq, long Type, long Level, string PublicId, string Date)>(
-                $"{SelectChanges} AND c.seq > @since ORDER BY c.seq LIMIT @limit", new { since, limit = (long)limit + 1 }).Select(ToChange).ToList();
+                $"{SelectChanges} WHERE c.seq > @since ORDER BY c.seq LIMIT @limit", new { since, limit = (long)limit + 1 }).Select(ToChange).ToList();
             return Page(rows, limit, whenEmpty: LastSequence("Changes"));
         }
-    }
-
-    /// <summary>
-    /// What the Lua events are made of: the changes after <paramref name="since"/> as
-    /// <see cref="ReadChanges"/> reads them, and in their place in the sequence the Deleted changes
-    /// /changes hides (Deleted, AlreadyStored).
-    /// </summary>
-    public IReadOnlyList<Change> ReadEvents(long since, int limit)
-    {
-        lock (_lock)
-        {
-            return [.. _connection.Query<(long Seq, long Type, long Level, string PublicId, string Date)>("""
-                SELECT c.seq, c.changeType, c.resourceType, COALESCE(r.publicId, c.publicId), c.date
-                FROM Changes c LEFT JOIN Resources r ON r.internalId = c.internalId
-                WHERE c.seq > @since ORDER BY c.seq LIMIT @limit
-                """, new { since, limit = (long)limit }).Select(ToChange)];
-        }
-    }
-
-    /// <summary>The last number given to a change, hidden and deleted ones included (0 before the first).</summary>
-    public long LastChangeSequence()
-    {
-        lock (_lock)
-            return LastSequence("Changes");
     }
 
     /// <summary>The newest change (none when the log is empty), as <c>/changes?last</c> shows it.</summary>
@@ -143,7 +119,6 @@ public sealed partial class SqliteIndex
 
     private const string SelectChanges = """
         SELECT c.seq, c.changeType, c.resourceType, r.publicId, c.date FROM Changes c JOIN Resources r ON r.internalId = c.internalId
-        WHERE c.changeType < 4096
         """;
 
     private const string SelectExports = """

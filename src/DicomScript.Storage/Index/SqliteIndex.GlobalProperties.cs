@@ -17,6 +17,9 @@ public enum GlobalProperty
 
     /// <summary>Ours: the last change the Lua event dispatcher delivered (it resumes after it).</summary>
     LuaEventsDelivered = 1001,
+
+    /// <summary>Ours: the last entry of the event log (deletions...) the Lua event dispatcher delivered.</summary>
+    LuaLoggedEventsDelivered = 1002,
 }
 
 // Global properties: counters and settings of the whole archive, in the GlobalProperties table.

@@ -428,7 +428,7 @@ public sealed partial class SqliteIndex
     }
 
     // Deletes a resource with everything below it, and the ancestors it leaves without children, in
-    // the caller's transaction; logs a Deleted change for each resource removed (top-down: on the
+    // the caller's transaction; logs a Deleted event for each resource removed (top-down: on the
     // last instance of a patient, patient, study, series, instance, as Orthanc signals them) and
     // returns the files to remove once it commits.
     private DeleteOutcome DeleteTree(long id, long? parentOfResource, SqliteTransaction transaction)
@@ -460,15 +460,6 @@ public sealed partial class SqliteIndex
         _connection.Execute("DELETE FROM Resources WHERE internalId = @id", new { id = top }, transaction);
         return new DeleteOutcome(files, remaining);
     }
-
-    // A Deleted change per resource of the subtree, by level then age (the rows are still there).
-    private void LogDeleted(long id, SqliteTransaction transaction) =>
-        _connection.Execute($"""
-            {SubtreeOf}
-            INSERT INTO Changes(changeType, internalId, resourceType, date, publicId)
-                SELECT @deleted, NULL, r.resourceType, @now, r.publicId FROM sub JOIN Resources r ON r.internalId = sub.id
-                ORDER BY r.resourceType, r.internalId
-            """, new { id, deleted = (int)ChangeType.Deleted, now = Now() }, transaction);
 
     private const string SubtreeOf = "WITH RECURSIVE sub(id) AS (SELECT @id UNION ALL SELECT r.internalId FROM Resources r JOIN sub ON r.parentId = sub.id)";
 }

@@ -25,7 +25,7 @@ public sealed partial class SqliteIndex
             {
                 if (!overwrite)
                 {
-                    LogChange(ChangeType.AlreadyStored, existingId, ResourceLevel.Instance, Now(), transaction);
+                    LogAlreadyStored(ids.InstanceHash, transaction);
                     transaction.Commit();
                     return new StoreOutcome(StoreStatus.AlreadyStored, ids.InstanceHash);
                 }

@@ -57,8 +57,6 @@ public sealed partial class SqliteIndex : IDisposable
                 AddFoldedIdentifiers(connection, transaction);
             }
 
-            if (connection.ExecuteScalar<long>("SELECT COUNT(*) FROM pragma_table_info('Changes') WHERE name = 'publicId'", transaction: transaction) == 0)
-                connection.Execute("ALTER TABLE Changes ADD COLUMN publicId TEXT", transaction: transaction);
             connection.Execute(IndexSchema.MigrateFrom4, transaction: transaction);
             connection.Execute(IndexSchema.Create, transaction: transaction);
             transaction.Commit();

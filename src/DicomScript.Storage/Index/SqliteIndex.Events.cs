@@ -1,0 +1,68 @@
+using Dapper;
+using DicomScript.Storage.Identifiers;
+using Microsoft.Data.Sqlite;
+
+namespace DicomScript.Storage.Index;
+
+/// <summary>
+/// An event of the archive: a change of the change log (<see cref="EventSeq"/> 0), or an entry of
+/// the event log (<see cref="EventSeq"/> its number; <see cref="Change"/>'s Seq is then the last
+/// change made before it).
+/// </summary>
+public sealed record IndexEvent(Change Change, long EventSeq);
+
+// The event log: what Orthanc signals without logging it (deletions, copies already stored), kept
+// for the Lua events so that they survive a crash as the logged changes do. Apart from the change
+// log, so that /changes numbers its entries as Orthanc does; each entry records the last change
+// made before it, which places it in the change log's order.
+public sealed partial class SqliteIndex
+{
+    /// <summary>
+    /// The events after change <paramref name="sinceChange"/> and event <paramref name="sinceEvent"/>,
+    /// in the order they happened, at most <paramref name="limit"/>: the changes /changes shows
+    /// (of resources still there) and the event log's entries.
+    /// </summary>
+    public IReadOnlyList<IndexEvent> ReadEvents(long sinceChange, long sinceEvent, int limit)
+    {
+        lock (_lock)
+        {
+            return [.. _connection.Query<(long Position, long EventSeq, long Type, long Level, string PublicId, string Date)>($"""
+                SELECT * FROM (
+                    SELECT c.seq AS position, 0 AS eventSeq, c.changeType, c.resourceType, r.publicId, c.date
+                    FROM Changes c JOIN Resources r ON r.internalId = c.internalId WHERE c.seq > @sinceChange
+                    UNION ALL
+                    SELECT afterChange, seq, changeType, resourceType, publicId, date FROM EventLog WHERE seq > @sinceEvent)
+                ORDER BY position, eventSeq LIMIT @limit
+                """, new { sinceChange, sinceEvent, limit = (long)limit })
+                .Select(e => new IndexEvent(new Change(e.Position, (ChangeType)e.Type, (ResourceLevel)e.Level, e.PublicId, e.Date), e.EventSeq))];
+        }
+    }
+
+    /// <summary>The last numbers given to a change and to an event (0 before the first), the gone ones included.</summary>
+    public (long Change, long Event) LastEventSequences()
+    {
+        lock (_lock)
+            return (LastSequence("Changes"), LastSequence("EventLog"));
+    }
+
+    /// <summary>Forgets the event log's entries up to <paramref name="seq"/> (delivered: nobody reads them again).</summary>
+    public void DropEventsUpTo(long seq)
+    {
+        lock (_lock)
+            _connection.Execute("DELETE FROM EventLog WHERE seq <= @seq", new { seq });
+    }
+
+    // An event log entry for each resource of the subtree, by level then age (the rows are still there).
+    private void LogDeleted(long id, SqliteTransaction transaction) =>
+        _connection.Execute($"""
+            {SubtreeOf}
+            INSERT INTO EventLog(afterChange, changeType, resourceType, publicId, date)
+                SELECT @afterChange, @deleted, r.resourceType, r.publicId, @now FROM sub JOIN Resources r ON r.internalId = sub.id
+                ORDER BY r.resourceType, r.internalId
+            """, new { id, afterChange = LastSequence("Changes"), deleted = (int)ChangeType.Deleted, now = Now() }, transaction);
+
+    private void LogAlreadyStored(string publicId, SqliteTransaction transaction) =>
+        _connection.Execute("""
+            INSERT INTO EventLog(afterChange, changeType, resourceType, publicId, date) VALUES (@afterChange, @type, @level, @publicId, @now)
+            """, new { afterChange = LastSequence("Changes"), type = (int)ChangeType.AlreadyStored, level = (int)ResourceLevel.Instance, publicId, now = Now() }, transaction);
+}
