@@ -11,15 +11,16 @@ public static class FindScu
 {
     /// <summary>
     /// The answers to <paramref name="query"/>: its first item is findscu's root option ("-S", "-P"),
-    /// the others its keys ("PatientName=*", "StudyInstanceUID"). findscu must succeed.
+    /// the others its keys ("PatientName=*", "StudyInstanceUID"). findscu must succeed. It calls as
+    /// <paramref name="callingAet"/> (findscu's own FINDSCU by default).
     /// </summary>
-    public static List<DicomDataset> Query(string findscu, int port, string[] query)
+    public static List<DicomDataset> Query(string findscu, int port, string[] query, string callingAet = "FINDSCU")
     {
         ArgumentNullException.ThrowIfNull(query);
         var folder = Directory.CreateTempSubdirectory("findscu-");
         try
         {
-            List<string> arguments = [query[0], "-aec", "ORTHANC", "-X", "-od", folder.FullName];
+            List<string> arguments = [query[0], "-aet", callingAet, "-aec", "ORTHANC", "-X", "-od", folder.FullName];
             foreach (var key in query.Skip(1))
                 arguments.AddRange(["-k", key]);
             arguments.AddRange(["127.0.0.1", port.ToString(CultureInfo.InvariantCulture)]);
