@@ -32,7 +32,8 @@ internal sealed class ArchiveProcess : IDisposable
 
     public int HttpPort { get; }
 
-    public static ArchiveProcess Start(Kind kind, string root)
+    /// <summary>Starts a server; <paramref name="extra"/> adds or overrides configuration keys (LuaScripts, DicomModalities...).</summary>
+    public static ArchiveProcess Start(Kind kind, string root, JsonObject? extra = null)
     {
         var folder = Directory.CreateDirectory(Path.Combine(root, $"{kind}-{Guid.NewGuid():N}")).FullName;
         var (dicomPort, httpPort) = (Peers.FreePort(), Peers.FreePort());
@@ -49,6 +50,8 @@ internal sealed class ArchiveProcess : IDisposable
             ["Plugins"] = new JsonArray(),
             ["SyncStorageArea"] = kind == Kind.OursSynced,
         };
+        foreach (var (key, value) in extra ?? [])
+            config[key] = value?.DeepClone();
         var path = Path.Combine(folder, "orthanc.json");
         File.WriteAllText(path, config.ToJsonString());
         var process = kind == Kind.Orthanc
