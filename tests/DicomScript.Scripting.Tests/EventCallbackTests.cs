@@ -32,11 +32,7 @@ public sealed class EventCallbackTests
         function OnJobFailure(id) table.insert(events, 'job failure ' .. id) end
         """;
 
-    private static byte[] Sample(string name = "CT_small.dcm")
-    {
-        PydicomCorpus.Require();
-        return File.ReadAllBytes(PydicomCorpus.FullPath("test_files/" + name));
-    }
+    private static byte[] Sample(string name = "CT_small.dcm") => SampleInstances.Original(name);
 
     private static Task<string> EventsAsync(ScriptedArchive server, Func<string, bool> until) =>
         LuaPolling.UntilAsync(server, "for _, e in ipairs(events) do print(e) end", until);

@@ -47,7 +47,7 @@ public sealed class OutgoingStoreFilterTests
             ["DicomAlwaysAllowGet"] = true,
             ["DicomModalities"] = new JsonObject { ["sink"] = new JsonArray("SINK", "127.0.0.1", sinkPort) },
         }, ("filter.lua", NoMr));
-        _ids = (await _server.UploadAsync(Corpus("CT_small.dcm")), await _server.UploadAsync(Corpus("MR_small.dcm")));
+        _ids = (await _server.UploadAsync(SampleInstances.Original("CT_small.dcm")), await _server.UploadAsync(SampleInstances.Original("MR_small.dcm")));
     }
 
     [TearDown]
@@ -57,8 +57,6 @@ public sealed class OutgoingStoreFilterTests
         _sink.Dispose();
         _received.Delete(recursive: true);
     }
-
-    private static byte[] Corpus(string name) => File.ReadAllBytes(PydicomCorpus.FullPath("test_files/" + name));
 
     private static List<string> Modalities(DirectoryInfo folder) =>
         [.. folder.GetFiles().Select(f => DicomFile.Open(f.FullName).Dataset.GetString(DicomTags.Modality) ?? "")];
@@ -130,5 +128,5 @@ public sealed class OutgoingStoreFilterTests
     }
 
     private static IEnumerable<string> PatientIds() =>
-        new[] { "CT_small.dcm", "MR_small.dcm" }.Select(f => DicomFile.Parse(Corpus(f)).Dataset.GetString(DicomTags.PatientID)!);
+        new[] { "CT_small.dcm", "MR_small.dcm" }.Select(f => DicomFile.Parse(SampleInstances.Original(f)).Dataset.GetString(DicomTags.PatientID)!);
 }

@@ -60,13 +60,6 @@ public sealed class RoutingTests
 
     private List<DicomFile> Received() => [.. _received.GetFiles().Select(f => DicomFile.Open(f.FullName))];
 
-    private static async Task WaitAsync(Func<Task<bool>> done, string what)
-    {
-        for (var i = 0; i < 300 && !await done(); i++)
-            await Task.Delay(100);
-        Assert.That(await done(), Is.True, what);
-    }
-
     private static async Task<List<JsonNode>> JobsAsync(ScriptedArchive server) =>
         [.. JsonNode.Parse(await server.Http.GetStringAsync("jobs?expand"))!.AsArray().Select(j => j!)];
 
@@ -77,7 +70,7 @@ public sealed class RoutingTests
             ("route.lua", "function OnStoredInstance(id) Delete(SendToModality(id, 'sink')) end"));
 
         await UploadCopiesAsync(server, 12);
-        await WaitAsync(async () => Received().Count == 12 && await server.InstanceCountAsync() == 0, "all sent and deleted");
+        await LuaPolling.ConditionAsync(async () => Received().Count == 12 && await server.InstanceCountAsync() == 0, "all sent and deleted");
 
         var uids = Received().Select(f => f.Dataset.GetString(DicomTags.SOPInstanceUID)).Order().ToList();
         Assert.That(uids, Is.EqualTo(Enumerable.Range(0, 12).Select(i => $"1.2.826.0.1.3680043.10.1138.{i}").Order().ToList()));
@@ -96,9 +89,9 @@ public sealed class RoutingTests
 
         await UploadCopiesAsync(server, 1);
 
-        await WaitAsync(() => Task.FromResult(Received().Count == 1), "sent");
+        await LuaPolling.ConditionAsync(() => Task.FromResult(Received().Count == 1), "sent");
         Assert.That(_sink.Output, Does.Not.Contain("Association Release"), "still open right after the send");
-        await WaitAsync(() => Task.FromResult(_sink.Output.Contains("Association Release", StringComparison.Ordinal)), "released after the delay");
+        await LuaPolling.ConditionAsync(() => Task.FromResult(_sink.Output.Contains("Association Release", StringComparison.Ordinal)), "released after the delay");
     }
 
     [Test]
@@ -113,7 +106,7 @@ public sealed class RoutingTests
         foreach (var file in new[] { "CT_small.dcm", "MR_small.dcm" })
             await server.UploadAsync(await File.ReadAllBytesAsync(PydicomCorpus.FullPath("test_files/" + file)));
 
-        await WaitAsync(async () => Received().Count == 1 && await server.InstanceCountAsync() == 1, "the MR sent, the CT kept");
+        await LuaPolling.ConditionAsync(async () => Received().Count == 1 && await server.InstanceCountAsync() == 1, "the MR sent, the CT kept");
         Assert.That(Received()[0].Dataset.GetString(DicomTags.Modality), Is.EqualTo("MR"));
     }
 
@@ -129,7 +122,7 @@ public sealed class RoutingTests
             """));
         var original = (await UploadCopiesAsync(server, 1))[0];
 
-        await WaitAsync(() => Task.FromResult(Received().Count == 1), "the modified instance sent");
+        await LuaPolling.ConditionAsync(() => Task.FromResult(Received().Count == 1), "the modified instance sent");
         var sent = Received()[0].Dataset;
         Assert.That((sent.GetString(DicomTags.InstitutionName), sent.GetString(DicomTags.SeriesNumber)), Is.EqualTo(("Routed", "077")),
             "Orthanc turns '077' into the number 77 and fails the modification");
@@ -171,7 +164,7 @@ public sealed class RoutingTests
 
         var ids = await UploadCopiesAsync(server, 3);
 
-        await WaitAsync(async () => await peer.InstanceCountAsync() == 3 && await server.InstanceCountAsync() == 0, "all at the peer");
+        await LuaPolling.ConditionAsync(async () => await peer.InstanceCountAsync() == 3 && await server.InstanceCountAsync() == 0, "all at the peer");
         var atPeer = JsonNode.Parse(await peer.Http.GetStringAsync("instances"))!.AsArray().Select(n => n!.GetValue<string>());
         Assert.That(atPeer, Is.EquivalentTo(ids), "same IDs: the same instances");
     }
@@ -186,7 +179,7 @@ public sealed class RoutingTests
 
         await UploadCopiesAsync(server, 1);
 
-        await WaitAsync(() => Task.FromResult(File.Exists(target)), "the command ran");
+        await LuaPolling.ConditionAsync(() => Task.FromResult(File.Exists(target)), "the command ran");
         Assert.That(DicomFile.Open(target).Dataset.GetString(DicomTags.SOPInstanceUID), Is.EqualTo("1.2.826.0.1.3680043.10.1138.0"));
     }
 

@@ -54,15 +54,6 @@ public sealed class SampleScriptTests
 
     private List<DicomFile> Received() => [.. _received.GetFiles().Select(f => DicomFile.Open(f.FullName))];
 
-    private static byte[] Corpus(string name) => File.ReadAllBytes(PydicomCorpus.FullPath("test_files/" + name));
-
-    private static async Task UntilAsync(Func<Task<bool>> done, string what, int seconds = 30)
-    {
-        for (var i = 0; i < seconds * 10 && !await done(); i++)
-            await Task.Delay(100);
-        Assert.That(await done(), Is.True, what);
-    }
-
     [Test]
     public async Task AutoRouting_SendsEveryInstance_AndDeletesIt()
     {
@@ -72,7 +63,7 @@ public sealed class SampleScriptTests
         for (var i = 0; i < 3; i++)
             await server.UploadAsync(SampleInstances.Copy(i));
 
-        await UntilAsync(async () => await server.InstanceCountAsync() == 0, "every instance routed then deleted");
+        await LuaPolling.ConditionAsync(async () => await server.InstanceCountAsync() == 0, "every instance routed then deleted");
         Assert.That(Received().Select(f => f.Dataset.GetString(DicomTags.SOPInstanceUID)), Is.EquivalentTo(Enumerable.Range(0, 3).Select(i => $"1.2.826.0.1.3680043.10.1138.{i}")));
     }
 
@@ -82,11 +73,11 @@ public sealed class SampleScriptTests
         StartSink();
         await using var server = await ScriptedArchive.StartAsync(WithModalities("ct-archive", "mr-workstation"), Samples.Script("conditional-routing.lua"));
 
-        await server.UploadAsync(Corpus("CT_small.dcm"));
-        await server.UploadAsync(Corpus("MR_small.dcm"));
-        var plan = await server.UploadAsync(Corpus("rtplan.dcm"));
+        await server.UploadAsync(SampleInstances.Original("CT_small.dcm"));
+        await server.UploadAsync(SampleInstances.Original("MR_small.dcm"));
+        var plan = await server.UploadAsync(SampleInstances.Original("rtplan.dcm"));
 
-        await UntilAsync(async () => await server.InstanceCountAsync() == 1, "CT and MR routed then deleted");
+        await LuaPolling.ConditionAsync(async () => await server.InstanceCountAsync() == 1, "CT and MR routed then deleted");
         Assert.That(Received().Select(f => f.Dataset.GetString(DicomTags.Modality)), Is.EquivalentTo(new[] { "CT", "MR" }));
         Assert.That(JsonNode.Parse(await server.Http.GetStringAsync("instances"))!.AsArray().Single()!.GetValue<string>(), Is.EqualTo(plan), "the RT plan stays");
     }
@@ -100,7 +91,7 @@ public sealed class SampleScriptTests
 
         await server.UploadAsync(SampleInstances.Copy(5));
 
-        await UntilAsync(async () => Received().Count == 1 && await server.InstanceCountAsync() == 0, "the copy sent, both deleted");
+        await LuaPolling.ConditionAsync(async () => Received().Count == 1 && await server.InstanceCountAsync() == 0, "the copy sent, both deleted");
         var sent = Received().Single().Dataset;
         Assert.That(sent.GetString(DicomTags.InstitutionName), Is.EqualTo("DicomScript Hospital"));
         Assert.That(original.Contains(DicomTags.OtherPatientIDsSequence), Is.True, "the test needs a tag to remove");
@@ -121,7 +112,7 @@ public sealed class SampleScriptTests
         Assert.That(await server.InstanceCountAsync(), Is.EqualTo(1), "kept while it could not be sent");
         StartSink();
 
-        await UntilAsync(async () => await server.InstanceCountAsync() == 0, "sent at a later heartbeat, then deleted");
+        await LuaPolling.ConditionAsync(async () => await server.InstanceCountAsync() == 0, "sent at a later heartbeat, then deleted");
         Assert.That(Received().Single().Dataset.GetString(DicomTags.SOPInstanceUID), Is.EqualTo("1.2.826.0.1.3680043.10.1138.7"));
     }
 
@@ -131,8 +122,8 @@ public sealed class SampleScriptTests
         var findscu = ExternalTools.Require("findscu", "dcmtk");
         await using var server = await ScriptedArchive.StartAsync(new JsonObject { ["DicomServerEnabled"] = true, ["DicomPort"] = 0, ["DicomAlwaysAllowFind"] = true },
             Samples.Script("cfind-query-fixing.lua"));
-        await server.UploadAsync(Corpus("CT_small.dcm"));
-        await server.UploadAsync(Corpus("MR_small.dcm"));
+        await server.UploadAsync(SampleInstances.Original("CT_small.dcm"));
+        await server.UploadAsync(SampleInstances.Original("MR_small.dcm"));
         var port = server.Archive.DicomPort;
         string[] byName = ["-S", "QueryRetrieveLevel=STUDY", "StudyInstanceUID", "PatientName=CompressedSamples"];
 
@@ -154,8 +145,8 @@ public sealed class SampleScriptTests
         using var admin = Client(server, "admin");
 
         Assert.That((await alice.GetAsync("system")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That((await alice.PostAsync("instances", new ByteArrayContent(Corpus("CT_small.dcm")))).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-        Assert.That((await admin.PostAsync("instances", new ByteArrayContent(Corpus("CT_small.dcm")))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await alice.PostAsync("instances", new ByteArrayContent(SampleInstances.Original("CT_small.dcm")))).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await admin.PostAsync("instances", new ByteArrayContent(SampleInstances.Original("CT_small.dcm")))).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await alice.DeleteAsync("patients/x")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
     }
 
@@ -172,10 +163,10 @@ public sealed class SampleScriptTests
         using var service = new WebService();
         await using var server = await ScriptedArchive.StartAsync(new JsonObject { ["StableAge"] = 1 },
             Samples.Script("webhook-on-stable-study.lua"), ("settings.lua", $"WEBHOOK_URL = '{service.Url}study-complete'"));
-        var instance = await server.UploadAsync(Corpus("CT_small.dcm"));
+        var instance = await server.UploadAsync(SampleInstances.Original("CT_small.dcm"));
         var study = JsonNode.Parse(await server.Http.GetStringAsync($"instances/{instance}/study"))!;
 
-        await UntilAsync(() => Task.FromResult(!service.Received.IsEmpty), "the webhook called");
+        await LuaPolling.ConditionAsync(() => Task.FromResult(!service.Received.IsEmpty), "the webhook called");
         var request = service.Received.Single();
         Assert.That((request.Method, request.Path, request.Headers["Content-Type"]), Is.EqualTo(("POST", "/study-complete", "application/json")));
         var body = JsonNode.Parse(request.Body)!;
@@ -192,8 +183,8 @@ public sealed class SampleScriptTests
         // First nothing is old enough; then KEEP_DAYS = -1 puts the cutoff a day ahead: every study is.
         await using var server = await ScriptedArchive.StartAsync(new JsonObject { ["LuaHeartBeatPeriod"] = 1 },
             Samples.Script("heartbeat-housekeeping.lua"), ("settings.lua", "KEEP_DAYS = 1000000"));
-        var ct = await server.UploadAsync(Corpus("CT_small.dcm"));
-        var mr = await server.UploadAsync(Corpus("MR_small.dcm"));
+        var ct = await server.UploadAsync(SampleInstances.Original("CT_small.dcm"));
+        var mr = await server.UploadAsync(SampleInstances.Original("MR_small.dcm"));
         var mrPatient = JsonNode.Parse(await server.Http.GetStringAsync($"instances/{mr}/patient"))!["ID"]!.GetValue<string>();
         using (var protect = await server.Http.PutAsync($"patients/{mrPatient}/protected", new StringContent("1")))
             Assert.That(protect.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -202,7 +193,7 @@ public sealed class SampleScriptTests
 
         await server.OutputAsync("KEEP_DAYS = -1");
 
-        await UntilAsync(async () => await server.InstanceCountAsync() == 1, "the unprotected study deleted");
+        await LuaPolling.ConditionAsync(async () => await server.InstanceCountAsync() == 1, "the unprotected study deleted");
         Assert.That(JsonNode.Parse(await server.Http.GetStringAsync("instances"))!.AsArray().Single()!.GetValue<string>(), Is.EqualTo(mr));
         Assert.That((await server.Http.GetAsync($"instances/{ct}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }

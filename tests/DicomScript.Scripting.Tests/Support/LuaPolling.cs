@@ -20,4 +20,16 @@ internal static class LuaPolling
 
         return output;
     }
+
+    /// <summary>Waits until <paramref name="done"/> holds, failing with <paramref name="what"/> after <paramref name="seconds"/>.</summary>
+    public static async Task ConditionAsync(Func<Task<bool>> done, string what, int seconds = 30)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await done())
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(seconds))
+                Assert.Fail($"not after {seconds} s: {what}");
+            await Task.Delay(100);
+        }
+    }
 }

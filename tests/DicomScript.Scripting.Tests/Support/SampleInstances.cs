@@ -17,6 +17,13 @@ internal static class SampleInstances
         }
     }
 
+    /// <summary>A file of pydicom's test_files as it is (<paramref name="name"/>: "CT_small.dcm").</summary>
+    public static byte[] Original(string name)
+    {
+        PydicomCorpus.Require();
+        return File.ReadAllBytes(PydicomCorpus.FullPath("test_files/" + name));
+    }
+
     /// <summary>Copy number <paramref name="number"/> of <paramref name="corpusFile"/> (CT_small.dcm by default) as a Part-10 file.</summary>
     public static byte[] Copy(int number, string? corpusFile = null)
     {
