@@ -16,8 +16,9 @@ namespace DicomScript.Scripting.Events;
 /// Delivers the archive's events to the scripts, in order, on one background thread. The events of
 /// resources (stored, stable, updated, deleted) are read from the persisted change and event logs,
 /// and how far the dispatcher got is saved in the index: after a crash it resumes there, so every
-/// event is delivered at least once (Orthanc keeps them in memory and loses them). Job events and Initialize/Finalize go
-/// through a queue in memory. A callback that fails is logged and the next event goes on.
+/// event is delivered at least once (Orthanc keeps them in memory and loses them). Job events and
+/// Initialize/Finalize go through a queue in memory. A callback that fails is logged and the next
+/// event goes on.
 /// </summary>
 internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
 {
