@@ -65,7 +65,7 @@ internal sealed class LuaFindFilters(LuaEngine engine) : IIncomingFindFilter, IO
         {
             if (value is not JsonValue text || text.GetValueKind() != JsonValueKind.String)
                 throw BadOutput(callback, "must return a table mapping names of DICOM tags to strings");
-            if (!DicomTag.TryParse(name, out var tag) && !DicomDictionary.TryFindTag(name, out tag))
+            if (!DicomDictionary.TryParseTag(name, out var tag))
                 throw BadOutput(callback, $"returned an unknown DICOM tag: {name}");
             keys.Add((tag, text.GetValue<string>()));
         }

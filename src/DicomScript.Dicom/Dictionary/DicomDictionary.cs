@@ -35,6 +35,12 @@ public static partial class DicomDictionary
     public static DicomDictionaryEntry? FindPrivate(DicomTag tag, string creator) =>
         Loaded.Value.PrivateByKey.GetValueOrDefault((tag.Group, creator, (byte)tag.Element));
 
+    /// <summary>
+    /// A tag as Orthanc's JSON names it (queries, Lua tables): <c>gggg,eeee</c>, <c>ggggeeee</c> or a
+    /// dictionary keyword.
+    /// </summary>
+    public static bool TryParseTag(string name, out DicomTag tag) => DicomTag.TryParse(name, out tag) || TryFindTag(name, out tag);
+
     /// <summary>Looks a tag up by its keyword (single tags only), e.g. <c>PatientName</c>.</summary>
     public static bool TryFindTag(string keyword, out DicomTag tag)
     {

@@ -143,7 +143,7 @@ internal static class QueryRoutes
         var keys = new List<(DicomTag, string)>();
         foreach (var (key, value) in query ?? [])
         {
-            if ((!DicomTag.TryParse(key, out var tag) && !DicomDictionary.TryFindTag(key, out tag))
+            if (!DicomDictionary.TryParseTag(key, out var tag)
                 || value is not JsonValue text || text.GetValueKind() != JsonValueKind.String)
                 throw new RestRequestException(OrthancError.BadFileFormat, "Associative array of DICOM tags to strings expected in field: Query");
             keys.Add((tag, text.GetValue<string>()));

@@ -40,7 +40,7 @@ internal static class ToolsFind
         var lookup = new DicomLookup();
         foreach (var (name, pattern) in query.Constraints)
         {
-            if (!TryParseTag(name, out var tag))
+            if (!DicomDictionary.TryParseTag(name, out var tag))
                 return OrthancResponses.Error(context, OrthancError.UnknownDicomTag, $"Unknown DICOM tag: \"{name}\"");
             if (pattern.Length == 0)
                 continue; // a universal constraint, as in C-FIND
@@ -57,7 +57,7 @@ internal static class ToolsFind
         var requestedTags = new List<DicomTag>();
         foreach (var name in query.RequestedTags)
         {
-            if (!TryParseTag(name, out var tag))
+            if (!DicomDictionary.TryParseTag(name, out var tag))
                 return OrthancResponses.Error(context, OrthancError.UnknownDicomTag, $"Unknown DICOM tag: \"{name}\"");
             requestedTags.Add(tag);
         }
@@ -143,9 +143,6 @@ internal static class ToolsFind
         : IsTrue(request["Short"]) ? OrthancTagFormat.Short
         : IsTrue(request["Full"]) ? OrthancTagFormat.Full
         : OrthancTagFormat.Simplified;
-
-    /// <summary>A tag as Orthanc names it in a query: <c>gggg,eeee</c>, <c>ggggeeee</c> or a dictionary keyword.</summary>
-    private static bool TryParseTag(string name, out DicomTag tag) => DicomTag.TryParse(name, out tag) || DicomDictionary.TryFindTag(name, out tag);
 
     /// <summary>The requested tags of a match: from the index when it keeps them, else from one of its instances' file.</summary>
     private static JsonObject RequestedValues(DicomScriptServer archive, ResourceFinder finder, IndexedResource match,

@@ -85,12 +85,12 @@ internal static class CallbackArguments
         Set(lua, "RequestOrigin", origin.RequestOrigin);
         switch (origin.RequestOrigin)
         {
-            case "DicomProtocol":
+            case InstanceOrigin.DicomProtocol:
                 Set(lua, "RemoteIp", origin.RemoteIp ?? "");
                 Set(lua, "RemoteAet", origin.RemoteAet ?? "");
                 Set(lua, "CalledAet", origin.CalledAet ?? "");
                 break;
-            case "RestApi":
+            case InstanceOrigin.RestApi:
                 Set(lua, "RemoteIp", origin.RemoteIp ?? "");
                 Set(lua, "Username", origin.Username ?? "");
                 break;

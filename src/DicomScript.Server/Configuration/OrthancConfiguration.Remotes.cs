@@ -28,6 +28,13 @@ public sealed partial class OrthancConfiguration
         return DicomModalities.Where(m => string.Equals(m.AET, aet, comparison));
     }
 
+    /// <summary>
+    /// The DicomModalities entries an association from <paramref name="aet"/> at <paramref name="host"/>
+    /// is taken for: those with its AE title, and with DicomCheckModalityHost only those at its host.
+    /// </summary>
+    public IEnumerable<DicomModality> ModalitiesCalling(string aet, string host) =>
+        ModalitiesWithAet(aet).Where(m => !DicomCheckModalityHost || m.Host == host);
+
     /// <summary>The DicomModalities entry with this symbolic name, or null.</summary>
     public DicomModality? ModalityNamed(string name) => DicomModalities.FirstOrDefault(m => m.Name == name);
 

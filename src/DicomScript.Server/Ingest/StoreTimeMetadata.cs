@@ -28,12 +28,12 @@ public static class StoreTimeMetadata
             metadata[(int)MetadataType.IndexInSeries] = index;
         switch (origin.RequestOrigin)
         {
-            case "DicomProtocol":
+            case InstanceOrigin.DicomProtocol:
                 metadata[(int)MetadataType.RemoteAET] = origin.RemoteAet ?? "";
                 metadata[(int)MetadataType.CalledAET] = origin.CalledAet ?? "";
                 metadata[(int)MetadataType.RemoteIP] = origin.RemoteIp ?? "";
                 break;
-            case "RestApi":
+            case InstanceOrigin.RestApi:
                 metadata[(int)MetadataType.RemoteAET] = "";
                 metadata[(int)MetadataType.RemoteIP] = origin.RemoteIp ?? "";
                 metadata[(int)MetadataType.HttpUsername] = origin.Username ?? "";

@@ -77,7 +77,7 @@ public sealed class DicomModalityStoreJob : SetOfInstancesJob
     {
         try
         {
-            return archive.Hooks.OutgoingStoreFilter is { } filter && !filter.Allow(file, remote.AET, remote.Host);
+            return !archive.Hooks.MaySend(file, remote.AET, remote.Host);
         }
         catch (Scripting.ScriptException ex)
         {

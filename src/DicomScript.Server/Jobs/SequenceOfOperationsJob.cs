@@ -181,9 +181,9 @@ public sealed class SequenceOfOperationsJob : Job
     // The instances of a resource at any level (an OnStableStudy script may send the study).
     private List<string> InstancesOf(string resource)
     {
-        if (_archive.Index.Get(resource) is not { } found)
+        if (_archive.Index.LevelOf(resource) is not { } level)
             throw new JobException(OrthancError.UnknownResource, $"Unknown resource: {resource}");
-        return found.Level == ResourceLevel.Instance ? [resource] : [.. _archive.Index.InstanceSummariesOf(resource).Select(i => i.PublicId)];
+        return level == ResourceLevel.Instance ? [resource] : [.. _archive.Index.InstanceSummariesOf(resource).Select(i => i.PublicId)];
     }
 
     private static string? Text(JsonObject operation, string key) => operation[key] is JsonValue value ? value.ToString() : null;

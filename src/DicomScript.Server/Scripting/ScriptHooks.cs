@@ -62,6 +62,12 @@ public sealed class ScriptHooks
         set => _outgoingStoreFilter = value;
     }
 
+    /// <summary>
+    /// Whether <paramref name="file"/> may go to <paramref name="remoteAet"/> at <paramref name="remoteIp"/>:
+    /// what OutgoingCStoreInstanceFilter says, yes without it. A failing filter throws <see cref="ScriptException"/>.
+    /// </summary>
+    public bool MaySend(DicomFile file, string remoteAet, string remoteIp) => OutgoingStoreFilter?.Allow(file, remoteAet, remoteIp) ?? true;
+
     /// <summary>IncomingHttpRequestFilter; null unless a script defines it.</summary>
     public IHttpRequestFilter? HttpFilter
     {

@@ -102,7 +102,7 @@ public sealed class FindService : ICFindHandler
         if (_hooks.IncomingFindFilter is not { } filter)
             return query;
         var caller = request.Caller;
-        var manufacturer = _configuration.ModalitiesWithAet(caller.CallingAETitle).FirstOrDefault()?.Manufacturer ?? "Generic";
+        var manufacturer = _configuration.ModalitiesCalling(caller.CallingAETitle, caller.RemoteHost).FirstOrDefault()?.Manufacturer ?? "Generic";
         try
         {
             return filter.Filter(query, new FindRequestOrigin(caller.RemoteHost, caller.CallingAETitle, caller.CalledAETitle, manufacturer));

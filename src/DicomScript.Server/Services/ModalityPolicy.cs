@@ -52,5 +52,5 @@ public sealed class ModalityPolicy : IAssociationPolicy
     }
 
     private IEnumerable<DicomModality> Known(AssociationInfo caller) =>
-        _configuration.ModalitiesWithAet(caller.CallingAETitle).Where(m => !_configuration.DicomCheckModalityHost || m.Host == caller.RemoteHost);
+        _configuration.ModalitiesCalling(caller.CallingAETitle, caller.RemoteHost);
 }

@@ -109,7 +109,7 @@ public sealed class RetrieveService : ICMoveHandler, ICGetHandler
             var file = DicomFile.Parse(owner._storage.Read(summary.FileUuid));
             try
             {
-                return Task.FromResult(owner._hooks.OutgoingStoreFilter is { } filter && !filter.Allow(file, destination.AETitle, destination.Host) ? null : file);
+                return Task.FromResult(owner._hooks.MaySend(file, destination.AETitle, destination.Host) ? file : null);
             }
             catch (ScriptException ex)
             {
