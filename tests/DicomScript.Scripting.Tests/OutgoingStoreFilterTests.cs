@@ -27,8 +27,7 @@ public sealed class OutgoingStoreFilterTests
         end
         """;
 
-    private DirectoryInfo _received = null!;
-    private PeerProcess _sink = null!;
+    private StoreScpSink _sink = null!;
     private ScriptedArchive _server = null!;
     private (string Ct, string Mr) _ids;
 
@@ -36,16 +35,14 @@ public sealed class OutgoingStoreFilterTests
     public async Task Start()
     {
         PydicomCorpus.Require();
-        _received = Directory.CreateTempSubdirectory("sink-");
-        var sinkPort = PeerProcess.FreePort();
-        _sink = PeerProcess.Start("storescp", "dcmtk", ["-aet", "SINK", "-od", _received.FullName, sinkPort.ToString(CultureInfo.InvariantCulture)], sinkPort);
+        _sink = new StoreScpSink();
         _server = await ScriptedArchive.StartAsync(new JsonObject
         {
             ["DicomServerEnabled"] = true,
             ["DicomPort"] = 0,
             ["DicomAlwaysAllowMove"] = true,
             ["DicomAlwaysAllowGet"] = true,
-            ["DicomModalities"] = new JsonObject { ["sink"] = new JsonArray("SINK", "127.0.0.1", sinkPort) },
+            ["DicomModalities"] = new JsonObject { ["sink"] = new JsonArray("SINK", "127.0.0.1", _sink.Port) },
         }, ("filter.lua", NoMr));
         _ids = (await _server.UploadAsync(SampleInstances.Original("CT_small.dcm")), await _server.UploadAsync(SampleInstances.Original("MR_small.dcm")));
     }
@@ -55,7 +52,6 @@ public sealed class OutgoingStoreFilterTests
     {
         await _server.DisposeAsync();
         _sink.Dispose();
-        _received.Delete(recursive: true);
     }
 
     private static List<string> Modalities(DirectoryInfo folder) =>
@@ -68,7 +64,7 @@ public sealed class OutgoingStoreFilterTests
             new StringContent($$"""{"Resources": ["{{_ids.Ct}}", "{{_ids.Mr}}"], "Synchronous": true}""", Encoding.UTF8, "application/json"));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        Assert.That(Modalities(_received), Is.EqualTo(new[] { "CT" }));
+        Assert.That(Modalities(_sink.Folder), Is.EqualTo(new[] { "CT" }));
         Assert.That(await _server.OutputAsync("print(table.concat(seen, '; '))"), Is.EqualTo("CT to SINK at 127.0.0.1; MR to SINK at 127.0.0.1\n"));
     }
 
@@ -87,7 +83,7 @@ public sealed class OutgoingStoreFilterTests
         for (var i = 0; i < 100 && await _server.InstanceCountAsync() > 2; i++)
             await Task.Delay(100);
         Assert.That(await _server.InstanceCountAsync(), Is.EqualTo(2), "both routed instances deleted: a skip is no failure");
-        Assert.That(Modalities(_received), Is.EqualTo(new[] { "CT" }));
+        Assert.That(Modalities(_sink.Folder), Is.EqualTo(new[] { "CT" }));
     }
 
     [Test]
@@ -99,7 +95,7 @@ public sealed class OutgoingStoreFilterTests
         string[] keys = ["-k", "QueryRetrieveLevel=PATIENT", "-k", "PatientID=" + string.Join('\\', PatientIds())];
 
         var move = ExternalTools.Run(movescu, ["-v", "-P", "-aet", "MOVESCU", "-aec", "ORTHANC", "-aem", "SINK", "127.0.0.1", port, .. keys]);
-        Assert.That(Modalities(_received), Is.EqualTo(new[] { "CT" }));
+        Assert.That(Modalities(_sink.Folder), Is.EqualTo(new[] { "CT" }));
         Assert.That(move.Output + move.Error, Does.Contain("Received Final Move Response (Success)"));
 
         var folder = Directory.CreateTempSubdirectory("getscu-");
@@ -124,7 +120,7 @@ public sealed class OutgoingStoreFilterTests
             new StringContent($$"""{"Resources": ["{{_ids.Ct}}"], "Synchronous": true}""", Encoding.UTF8, "application/json"));
 
         Assert.That(response.StatusCode, Is.Not.EqualTo(HttpStatusCode.OK));
-        Assert.That(_received.GetFiles(), Is.Empty);
+        Assert.That(_sink.Folder.GetFiles(), Is.Empty);
     }
 
     private static IEnumerable<string> PatientIds() =>

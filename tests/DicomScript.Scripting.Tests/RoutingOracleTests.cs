@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Dictionary;
-using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Tests.Support;
 using DicomScript.Scripting.Tests.Support;
 using NUnit.Framework;
@@ -25,13 +23,10 @@ public sealed class RoutingOracleTests
         ExternalTools.Require("/usr/sbin/Orthanc", "orthanc");
         PydicomCorpus.Require();
         var folder = Directory.CreateTempSubdirectory("routing-oracle-");
-        var theirSink = Directory.CreateDirectory(Path.Combine(folder.FullName, "orthanc-sink"));
-        var ourSink = Directory.CreateDirectory(Path.Combine(folder.FullName, "our-sink"));
-        var (theirPort, ourPort) = (PeerProcess.FreePort(), PeerProcess.FreePort());
         try
         {
-            using var theirStorescp = PeerProcess.Start("storescp", "dcmtk", ["-od", theirSink.FullName, theirPort.ToString(CultureInfo.InvariantCulture)], theirPort);
-            using var ourStorescp = PeerProcess.Start("storescp", "dcmtk", ["-od", ourSink.FullName, ourPort.ToString(CultureInfo.InvariantCulture)], ourPort);
+            using var theirSink = new StoreScpSink();
+            using var ourSink = new StoreScpSink();
             var sample = Samples.Script("conditional-routing.lua");
             var settings = ("settings.lua", "ROUTES = { CT = 'archive', MR = 'archive' }");
             var scripts = new[] { sample, settings }.Select(s =>
@@ -43,10 +38,10 @@ public sealed class RoutingOracleTests
             using var orthanc = OrthancServer.Start(new JsonObject
             {
                 ["LuaScripts"] = new JsonArray([.. scripts]),
-                ["DicomModalities"] = new JsonObject { ["archive"] = new JsonArray("ARCHIVE", "127.0.0.1", theirPort) },
+                ["DicomModalities"] = new JsonObject { ["archive"] = new JsonArray("ARCHIVE", "127.0.0.1", theirSink.Port) },
             });
             await using var ours = await ScriptedArchive.StartAsync(
-                new JsonObject { ["DicomModalities"] = new JsonObject { ["archive"] = new JsonArray("ARCHIVE", "127.0.0.1", ourPort) } }, sample, settings);
+                new JsonObject { ["DicomModalities"] = new JsonObject { ["archive"] = new JsonArray("ARCHIVE", "127.0.0.1", ourSink.Port) } }, sample, settings);
 
             var files = CorpusFiles.Select(f => File.ReadAllBytes(PydicomCorpus.FullPath(f))).Concat(Enumerable.Range(1, 3).Select(i => SampleInstances.Copy(i))).ToList();
             foreach (var file in files)
@@ -73,8 +68,8 @@ public sealed class RoutingOracleTests
         }
     }
 
-    private static Dictionary<string, Dicom.Data.DicomDataset> Received(DirectoryInfo sink) =>
-        sink.GetFiles().Select(f => DicomFile.Open(f.FullName).Dataset).ToDictionary(d => d.GetString(DicomTags.SOPInstanceUID)!, StringComparer.Ordinal);
+    private static Dictionary<string, Dicom.Data.DicomDataset> Received(StoreScpSink sink) =>
+        sink.Received().Select(f => f.Dataset).ToDictionary(d => d.GetString(DicomTags.SOPInstanceUID)!, StringComparer.Ordinal);
 
     private static JsonArray InstanceTags(OrthancServer orthanc) =>
         new JsonArray([.. orthanc.GetJson("instances").AsArray().Select(id => orthanc.GetJson($"instances/{id}/simplified-tags")["SOPInstanceUID"]!.DeepClone())]);

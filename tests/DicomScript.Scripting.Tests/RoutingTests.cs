@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Dictionary;
@@ -16,24 +15,13 @@ namespace DicomScript.Scripting.Tests;
 [TestFixture]
 public sealed class RoutingTests
 {
-    private DirectoryInfo _received = null!;
-    private PeerProcess _sink = null!;
-    private int _sinkPort;
+    private StoreScpSink _sink = null!;
 
     [SetUp]
-    public void StartSink()
-    {
-        _received = Directory.CreateTempSubdirectory("sink-");
-        _sinkPort = PeerProcess.FreePort();
-        _sink = PeerProcess.Start("storescp", "dcmtk", ["-v", "-aet", "SINK", "-od", _received.FullName, _sinkPort.ToString(CultureInfo.InvariantCulture)], _sinkPort);
-    }
+    public void StartSink() => _sink = new StoreScpSink();
 
     [TearDown]
-    public void StopSink()
-    {
-        _sink.Dispose();
-        _received.Delete(recursive: true);
-    }
+    public void StopSink() => _sink.Dispose();
 
     private JsonObject Settings(JsonObject? more = null)
     {
@@ -41,7 +29,7 @@ public sealed class RoutingTests
         {
             ["DicomModalities"] = new JsonObject
             {
-                ["sink"] = new JsonArray("SINK", "127.0.0.1", _sinkPort),
+                ["sink"] = new JsonArray("SINK", "127.0.0.1", _sink.Port),
                 ["dead"] = new JsonArray("DEAD", "127.0.0.1", PeerProcess.FreePort()),
             },
         };
@@ -58,7 +46,7 @@ public sealed class RoutingTests
         return ids;
     }
 
-    private List<DicomFile> Received() => [.. _received.GetFiles().Select(f => DicomFile.Open(f.FullName))];
+    private List<DicomFile> Received() => _sink.Received();
 
     private static async Task<List<JsonNode>> JobsAsync(ScriptedArchive server) =>
         [.. JsonNode.Parse(await server.Http.GetStringAsync("jobs?expand"))!.AsArray().Select(j => j!)];
@@ -172,7 +160,7 @@ public sealed class RoutingTests
     [Test]
     public async Task CallSystem_RunsTheCommandWithACopyOfTheFile()
     {
-        var target = Path.Combine(_received.FullName, "copied.dcm");
+        var target = Path.Combine(_sink.Folder.FullName, "copied.dcm");
         await using var server = await ScriptedArchive.StartAsync(Settings(), ("route.lua", $$"""
             function OnStoredInstance(id) CallSystem(id, '/bin/sh', { '-c', 'cp "$0" {{target}}' }) end
             """));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -20,39 +19,30 @@ namespace DicomScript.Scripting.Tests;
 [NonParallelizable]
 public sealed class SampleScriptTests
 {
-    private DirectoryInfo _received = null!;
-    private PeerProcess? _sink;
-    private int _sinkPort;
+    private StoreScpSink _sink = null!;
 
+    // Its port is known from the start; each test starts it when the modality should answer.
     [SetUp]
     public void Prepare()
     {
         PydicomCorpus.Require();
-        _received = Directory.CreateTempSubdirectory("sample-sink-");
-        _sinkPort = PeerProcess.FreePort();
+        _sink = new StoreScpSink(start: false);
     }
 
     [TearDown]
-    public void Clean()
-    {
-        _sink?.Dispose();
-        _sink = null;
-        _received.Delete(recursive: true);
-    }
+    public void Clean() => _sink.Dispose();
 
-    // storescp on the sink's port; it answers any called AE title.
-    private void StartSink() =>
-        _sink = PeerProcess.Start("storescp", "dcmtk", ["-od", _received.FullName, _sinkPort.ToString(CultureInfo.InvariantCulture)], _sinkPort);
+    private void StartSink() => _sink.Start();
 
     private JsonObject WithModalities(params string[] names)
     {
         var modalities = new JsonObject();
         foreach (var name in names)
-            modalities[name] = new JsonArray(name.ToUpperInvariant().Replace("-", "", StringComparison.Ordinal), "127.0.0.1", _sinkPort);
+            modalities[name] = new JsonArray(name.ToUpperInvariant().Replace("-", "", StringComparison.Ordinal), "127.0.0.1", _sink.Port);
         return new JsonObject { ["DicomModalities"] = modalities };
     }
 
-    private List<DicomFile> Received() => [.. _received.GetFiles().Select(f => DicomFile.Open(f.FullName))];
+    private List<DicomFile> Received() => _sink.Received();
 
     [Test]
     public async Task AutoRouting_SendsEveryInstance_AndDeletesIt()

@@ -1,0 +1,42 @@
+using System.Globalization;
+using DicomScript.Dicom.IO;
+using DicomScript.Dicom.Tests.Support;
+
+namespace DicomScript.Scripting.Tests.Support;
+
+/// <summary>
+/// dcmtk's storescp (verbose) on a free loopback port, writing what it receives into a folder of
+/// its own; it answers any called AE title. Created stopped when a test starts it later (a modality
+/// that comes back).
+/// </summary>
+internal sealed class StoreScpSink : IDisposable
+{
+    private PeerProcess? _process;
+
+    public StoreScpSink(bool start = true)
+    {
+        Folder = Directory.CreateTempSubdirectory("sink-");
+        Port = PeerProcess.FreePort();
+        if (start)
+            Start();
+    }
+
+    public int Port { get; }
+
+    public DirectoryInfo Folder { get; }
+
+    /// <summary>What storescp has printed so far (associations, releases).</summary>
+    public string Output => _process?.Output ?? "";
+
+    public void Start() =>
+        _process = PeerProcess.Start("storescp", "dcmtk", ["-v", "-od", Folder.FullName, Port.ToString(CultureInfo.InvariantCulture)], Port);
+
+    /// <summary>The files received so far.</summary>
+    public List<DicomFile> Received() => [.. Folder.GetFiles().Select(f => DicomFile.Open(f.FullName))];
+
+    public void Dispose()
+    {
+        _process?.Dispose();
+        Folder.Delete(recursive: true);
+    }
+}
