@@ -56,9 +56,9 @@ internal static class ArchiveBenchmark
                         }
                     }
 
-                    string Cells(Kind kind) => $"{Median(rates[kind]):0} | {Median(cpu[kind]):0.00}";
+                    string Cells(Kind kind) => $"{Figures.Median(rates[kind]):0} | {Figures.Median(cpu[kind]):0.00}";
                     Console.WriteLine($"| {name} | {associations} | {Cells(Kind.Ours)} | {Cells(Kind.OursSynced)} | {Cells(Kind.Orthanc)} | " +
-                                      $"{Median(cpu[Kind.Orthanc]) / Median(cpu[Kind.Ours]):0.0}× |");
+                                      $"{Figures.Median(cpu[Kind.Orthanc]) / Figures.Median(cpu[Kind.Ours]):0.0}× |");
                 }
             }
 
@@ -148,5 +148,4 @@ internal static class ArchiveBenchmark
         return count;
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

@@ -87,10 +87,10 @@ internal static class LuaBenchmark
 
             string Cells(Kind kind)
             {
-                var rate = Median(rates[kind]);
+                var rate = Figures.Median(rates[kind]);
                 baseline.TryAdd(kind, rate);
                 var cost = script is null ? "" : $"{(1 - rate / baseline[kind]) * 100:0} %";
-                return $"{rate:0} | {Median(cpu[kind]):0.00} | {cost}";
+                return $"{rate:0} | {Figures.Median(cpu[kind]):0.00} | {cost}";
             }
 
             Console.WriteLine($"| {name} | {Cells(Kind.Ours)} | {Cells(Kind.Orthanc)} |");
@@ -137,7 +137,7 @@ internal static class LuaBenchmark
                 }
             }
 
-            var (ours, theirs) = (Median(rates[Kind.Ours]), Median(rates[Kind.Orthanc]));
+            var (ours, theirs) = (Figures.Median(rates[Kind.Ours]), Figures.Median(rates[Kind.Orthanc]));
             Console.WriteLine($"| {count:N0} small instances | {ours:0} | {theirs:0} | {ours / theirs:0.0}× | {ours / ingestRates[Kind.Ours]:0.00} |");
         }
     }
@@ -185,5 +185,4 @@ internal static class LuaBenchmark
         throw new InvalidOperationException("the archive never emptied");
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

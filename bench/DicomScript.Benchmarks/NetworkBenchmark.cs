@@ -39,7 +39,7 @@ internal static class NetworkBenchmark
                         theirsRuns.Add(MeasureStorescp(files, associations, root.FullName));
                     }
 
-                    Report(name, associations, Median(ours), Median(theirsRuns));
+                    Report(name, associations, Figures.Median(ours), Figures.Median(theirsRuns));
                 }
             }
 
@@ -56,7 +56,7 @@ internal static class NetworkBenchmark
                     theirs.Add(MeasureStorescuToStorescp(files, root.FullName));
                 }
 
-                Console.WriteLine($"| {name} | {Median(ours):0} | {Median(theirs):0} | {Median(ours) / Median(theirs):0.00} |");
+                Console.WriteLine($"| {name} | {Figures.Median(ours):0} | {Figures.Median(theirs):0} | {Figures.Median(ours) / Figures.Median(theirs):0.00} |");
             }
 
             return 0;
@@ -69,7 +69,6 @@ internal static class NetworkBenchmark
 
     private const int Repetitions = 3;
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private static void Report(string name, int associations, double ours, double theirs) =>
         Console.WriteLine($"| {name} | {associations} | {ours:0} | {theirs:0} | {ours / theirs:0.00} |");
