@@ -37,8 +37,24 @@ public class StorageAreaTests
         Assert.That(new FileInfo(path).Length, Is.EqualTo(stored.StoredSize));
 
         Assert.That(area.Remove(stored.Uuid), Is.True);
-        Assert.That(_root.GetFileSystemInfos(), Is.Empty, "emptied folders are removed too");
+        Assert.That(File.Exists(path), Is.False);
+        Assert.That(Directory.Exists(Path.GetDirectoryName(path)), Is.True, "the emptied folder stays, for the next file");
         Assert.That(area.Remove(stored.Uuid), Is.False);
+    }
+
+    [Test]
+    public void Write_FillsOneFolderAtATime_WithUuidsStillUniqueAndWellFormed()
+    {
+        var area = new StorageArea(_root.FullName, compress: false);
+        var uuids = Enumerable.Range(0, 600).Select(_ => area.Write(new byte[1]).Uuid).ToList();
+
+        Assert.That(uuids.Distinct().Count(), Is.EqualTo(uuids.Count));
+        Assert.That(uuids, Has.All.Matches<string>(uuid => Guid.TryParseExact(uuid, "D", out _)));
+        // 600 files over at most 4 folders (256 a folder, from any point of a round), where random
+        // UUIDs would have made ~600 folders.
+        var folders = uuids.Select(uuid => uuid[..4]).Distinct().ToList();
+        Assert.That(folders, Has.Count.InRange(3, 4));
+        Assert.That(Directory.GetDirectories(_root.FullName).Sum(first => Directory.GetDirectories(first).Length), Is.EqualTo(folders.Count));
     }
 
     [Test]
