@@ -18,7 +18,7 @@ internal static class ArchiveBenchmark
     /// <param name="findOnly">Only the C-FIND part (`archive find`), which needs no fresh processes per run.</param>
     public static async Task<int> RunAsync(bool findOnly = false)
     {
-        var root = Directory.CreateTempSubdirectory("archivebench-");
+        var root = WorkFolder.Create("archivebench-");
         try
         {
             if (findOnly)

@@ -41,7 +41,7 @@ internal static class LuaBenchmark
 
     public static async Task<int> RunAsync()
     {
-        var root = Directory.CreateTempSubdirectory("luabench-");
+        var root = WorkFolder.Create("luabench-");
         try
         {
             var warmUp = BenchInstances.Generate(Path.Combine(root.FullName, "warm-up"), "MR_small.dcm", WarmUpCount, perStudy: 10, studiesPerPatient: 2);
@@ -57,19 +57,19 @@ internal static class LuaBenchmark
         }
     }
 
-    // Returns each server's rate without a script, which routing is compared with.
+    // Returns each server's rate without a script, which routing is compared with. The runs go
+    // round the scripts and servers in turn, so that the machine's drift (its speed moves by up to 2×
+    // within minutes) falls on all of them alike.
     private static async Task<Dictionary<Kind, double>> CallbackCostAsync(string root, List<string> warmUp, List<string> files)
     {
-        Console.WriteLine("| 1,000 small instances, 1 association | DicomScript inst/s | CPU ms/inst | cost | Orthanc 1.10.1 inst/s | CPU ms/inst | cost |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        var baseline = new Dictionary<Kind, double>();
-        foreach (var (name, script) in Callbacks)
+        var kinds = new[] { Kind.Ours, Kind.Orthanc };
+        var rates = new Dictionary<(string, Kind), List<double>>();
+        var cpu = new Dictionary<(string, Kind), List<double>>();
+        for (var run = 0; run < Repetitions; run++)
         {
-            var rates = new Dictionary<Kind, List<double>> { [Kind.Ours] = [], [Kind.Orthanc] = [] };
-            var cpu = new Dictionary<Kind, List<double>> { [Kind.Ours] = [], [Kind.Orthanc] = [] };
-            for (var run = 0; run < Repetitions; run++)
+            foreach (var (name, script) in Callbacks)
             {
-                foreach (var kind in rates.Keys)
+                foreach (var kind in kinds)
                 {
                     using var server = StartWithScript(kind, root, script, null);
                     Peers.RunStorescu(warmUp, 1, server.Port, ArchiveProcess.Aet);
@@ -80,23 +80,35 @@ internal static class LuaBenchmark
                     Peers.RunStorescu(files, 1, server.Port, ArchiveProcess.Aet);
                     if (script is not null)
                         await UntilAsync(server, "print(count)", (warmUp.Count + files.Count).ToString(CultureInfo.InvariantCulture));
-                    rates[kind].Add(files.Count / watch.Elapsed.TotalSeconds);
-                    cpu[kind].Add((server.CpuTime() - before).TotalMilliseconds / files.Count);
+                    Add(rates, (name, kind), files.Count / watch.Elapsed.TotalSeconds);
+                    Add(cpu, (name, kind), (server.CpuTime() - before).TotalMilliseconds / files.Count);
                 }
             }
+        }
 
+        Console.WriteLine("| 1,000 small instances, 1 association | DicomScript inst/s | CPU ms/inst | cost | Orthanc 1.10.1 inst/s | CPU ms/inst | cost |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        var baseline = kinds.ToDictionary(kind => kind, kind => Figures.Median(rates[(Callbacks[0].Name, kind)]));
+        foreach (var (name, script) in Callbacks)
+        {
             string Cells(Kind kind)
             {
-                var rate = Figures.Median(rates[kind]);
-                baseline.TryAdd(kind, rate);
+                var rate = Figures.Median(rates[(name, kind)]);
                 var cost = script is null ? "" : $"{(1 - rate / baseline[kind]) * 100:0} %";
-                return $"{rate:0} | {Figures.Median(cpu[kind]):0.00} | {cost}";
+                return $"{rate:0} | {Figures.Median(cpu[(name, kind)]):0.00} | {cost}";
             }
 
             Console.WriteLine($"| {name} | {Cells(Kind.Ours)} | {Cells(Kind.Orthanc)} |");
         }
 
         return baseline;
+    }
+
+    private static void Add<TKey>(Dictionary<TKey, List<double>> figures, TKey key, double value) where TKey : notnull
+    {
+        if (!figures.TryGetValue(key, out var list))
+            figures[key] = list = [];
+        list.Add(value);
     }
 
     private static async Task RoutingAsync(string root, List<string> warmUp, List<string> files, Dictionary<Kind, double> ingestRates)

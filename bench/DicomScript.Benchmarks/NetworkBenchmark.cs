@@ -19,7 +19,7 @@ internal static class NetworkBenchmark
 {
     public static async Task<int> RunAsync()
     {
-        var root = Directory.CreateTempSubdirectory("netbench-");
+        var root = WorkFolder.Create("netbench-");
         try
         {
             var small = BenchInstances.Generate(Path.Combine(root.FullName, "small"), "MR_small.dcm", 1000);

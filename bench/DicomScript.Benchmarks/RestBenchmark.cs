@@ -28,7 +28,7 @@ internal static class RestBenchmark
 
     public static async Task<int> RunAsync()
     {
-        var root = Directory.CreateTempSubdirectory("restbench-");
+        var root = WorkFolder.Create("restbench-");
         try
         {
             var files = BenchInstances.Generate(Path.Combine(root.FullName, "files"), "MR_small.dcm", Instances, perStudy: 10, studiesPerPatient: 2);

@@ -140,13 +140,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     }
 
     // Saved, the logged events delivered are dropped: only the dispatcher reads them.
-    private void SaveProgress()
-    {
-        var deliveredLogged = Interlocked.Read(ref _deliveredLogged);
-        _archive.Index.SetGlobalProperty(GlobalProperty.LuaEventsDelivered, Interlocked.Read(ref _delivered).ToString(CultureInfo.InvariantCulture));
-        _archive.Index.SetGlobalProperty(GlobalProperty.LuaLoggedEventsDelivered, deliveredLogged.ToString(CultureInfo.InvariantCulture));
-        _archive.Index.DropEventsUpTo(deliveredLogged);
-    }
+    private void SaveProgress() => _archive.Index.SaveEventProgress(Interlocked.Read(ref _delivered), Interlocked.Read(ref _deliveredLogged));
 
     private void Deliver(Change change)
     {

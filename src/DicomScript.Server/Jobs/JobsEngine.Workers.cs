@@ -29,7 +29,8 @@ public sealed partial class JobsEngine
                     continue;
                 handler.Error = OrthancError.Success;
                 handler.ErrorDetails = "";
-                ChangeState(handler, JobState.Running);
+                // Not saved: a job saved as Pending is queued again at the next start, as a Running one is.
+                handler.SetState(JobState.Running, Now);
             }
 
             await RunAsync(handler, token).ConfigureAwait(false);
@@ -177,13 +178,15 @@ public sealed partial class JobsEngine
         }
     }
 
-    [LoggerMessage(2400, LogLevel.Information, "Job {Type} submitted with priority {Priority}: {Id}")]
+    // Debug, as Orthanc logs jobs only when verbose: Lua routing makes a job per instance, and a line
+    // for each at hundreds a second would flood the log. Failures stay warnings.
+    [LoggerMessage(2400, LogLevel.Debug, "Job {Type} submitted with priority {Priority}: {Id}")]
     private static partial void LogSubmitted(ILogger logger, string type, int priority, string id);
 
     [LoggerMessage(2401, LogLevel.Debug, "Running job {Type}: {Id}")]
     private static partial void LogRunning(ILogger logger, string type, string id);
 
-    [LoggerMessage(2402, LogLevel.Information, "Job {Id} ended: {State}")]
+    [LoggerMessage(2402, LogLevel.Debug, "Job {Id} ended: {State}")]
     private static partial void LogEnded(ILogger logger, string id, JobState state);
 
     [LoggerMessage(2403, LogLevel.Warning, "Job {Id} failed with error {Code}: {Details}")]

@@ -8,8 +8,9 @@ namespace DicomScript.Server.Jobs;
 /// Orthanc's jobs engine: jobs wait in a queue (highest Priority first, then in order of
 /// submission) until one of <c>ConcurrentJobs</c> workers runs them step by step; they can be
 /// paused, resumed, canceled and (when failed) resubmitted; the last <c>JobsHistorySize</c>
-/// finished ones stay listed. With <c>SaveJobs</c>, every change of a job is written to the index
-/// at once (Orthanc saves every 10 s and at exit), so a job survives the process being killed: at
+/// finished ones stay listed. With <c>SaveJobs</c>, every change of a job a restart needs (its
+/// submission, each step it reaches, a pause, its end) is written to the index at once (Orthanc
+/// saves every 10 s and at exit), so a job survives the process being killed: at
 /// the next start a job that was pending or running resumes at the step it had reached (the step in
 /// progress runs again), a paused one stays paused, finished ones are listed again.
 /// </summary>
@@ -76,6 +77,7 @@ public sealed partial class JobsEngine : IAsyncDisposable
     private void Reload(Func<JsonObject, Job> createJob)
     {
         var loaded = new List<JobHandler>();
+        var unreadable = new List<string>();
         foreach (var (id, content) in _store!.SavedJobs())
         {
             try
@@ -85,7 +87,7 @@ public sealed partial class JobsEngine : IAsyncDisposable
             catch (Exception ex) when (ex is FormatException or ArgumentException or System.Text.Json.JsonException or InvalidOperationException)
             {
                 LogUnreadableJob(_logger, id, ex.Message);
-                _store.DeleteJob(id);
+                unreadable.Add(id);
             }
         }
 
@@ -109,9 +111,10 @@ public sealed partial class JobsEngine : IAsyncDisposable
                 }
             }
 
-            ForgetOldCompletedJobs();
+            unreadable.AddRange(ForgetOldCompletedJobs());
         }
 
+        _store.DeleteJobs(unreadable);
         if (loaded.Count > 0)
             LogReloaded(_logger, loaded.Count);
     }
@@ -259,23 +262,28 @@ public sealed partial class JobsEngine : IAsyncDisposable
         Save(handler);
     }
 
+    // The job's end and the history it pushes out are saved in one transaction.
     private void Complete(JobHandler handler, JobState state)
     {
-        ChangeState(handler, state);
+        handler.SetState(state, Now);
         _completed.AddLast(handler);
+        _store?.SaveJob(handler.Id, handler.Serialize(), ForgetOldCompletedJobs());
         handler.Completion.TrySetResult(handler.Outcome());
-        ForgetOldCompletedJobs();
     }
 
-    private void ForgetOldCompletedJobs()
+    // The IDs of the finished jobs beyond JobsHistorySize, now forgotten (their saved state is for the caller to delete).
+    private List<string> ForgetOldCompletedJobs()
     {
+        var forgotten = new List<string>();
         while (_completed.Count > _historySize)
         {
             var oldest = _completed.First!.Value;
             _completed.RemoveFirst();
             _jobs.Remove(oldest.Id);
-            _store?.DeleteJob(oldest.Id);
+            forgotten.Add(oldest.Id);
         }
+
+        return forgotten;
     }
 
     private void Save(JobHandler handler) => _store?.SaveJob(handler.Id, handler.Serialize());

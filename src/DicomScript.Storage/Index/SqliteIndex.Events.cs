@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using DicomScript.Storage.Identifiers;
 using Microsoft.Data.Sqlite;
@@ -45,11 +46,21 @@ public sealed partial class SqliteIndex
             return (LastSequence("Changes"), LastSequence("EventLog"));
     }
 
-    /// <summary>Forgets the event log's entries up to <paramref name="seq"/> (delivered: nobody reads them again).</summary>
-    public void DropEventsUpTo(long seq)
+    /// <summary>
+    /// Records how far the Lua events were delivered, in the change log and in the event log, and
+    /// forgets the event log's entries up to <paramref name="deliveredEvent"/> (nobody reads them
+    /// again): one transaction, as often as the dispatcher delivers a page.
+    /// </summary>
+    public void SaveEventProgress(long deliveredChange, long deliveredEvent)
     {
         lock (_lock)
-            _connection.Execute("DELETE FROM EventLog WHERE seq <= @seq", new { seq });
+        {
+            using var transaction = _connection.BeginTransaction();
+            WriteGlobalProperty(GlobalProperty.LuaEventsDelivered, deliveredChange.ToString(CultureInfo.InvariantCulture), transaction);
+            WriteGlobalProperty(GlobalProperty.LuaLoggedEventsDelivered, deliveredEvent.ToString(CultureInfo.InvariantCulture), transaction);
+            _prepared.Execute(transaction, "DELETE FROM EventLog WHERE seq <= @seq", ("@seq", deliveredEvent));
+            transaction.Commit();
+        }
     }
 
     // An event log entry for each resource of the subtree, by level then age (the rows are still there).

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace DicomScript.Storage.Index;
 
@@ -51,9 +52,10 @@ public sealed partial class SqliteIndex
     public void SetGlobalProperty(GlobalProperty property, string value)
     {
         lock (_lock)
-        {
-            _connection.Execute("INSERT INTO GlobalProperties(property, value) VALUES (@property, @value) ON CONFLICT(property) DO UPDATE SET value = excluded.value",
-                new { property = (int)property, value });
-        }
+            WriteGlobalProperty(property, value, null);
     }
+
+    private void WriteGlobalProperty(GlobalProperty property, string value, SqliteTransaction? transaction) =>
+        _prepared.Execute(transaction, "INSERT INTO GlobalProperties(property, value) VALUES (@property, @value) ON CONFLICT(property) DO UPDATE SET value = excluded.value",
+            ("@property", (int)property), ("@value", value));
 }

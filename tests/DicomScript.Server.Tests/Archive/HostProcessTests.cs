@@ -143,7 +143,11 @@ public class HostProcessTests
             return (process, log);
         }).ToList();
 
-        Thread.Sleep(400); // let some of the instances through, then kill the server in mid-flight
+        // Let some of the instances through (the server has written files), then kill it in mid-flight.
+        var storage = new DicomScript.Storage.Files.StorageArea(Path.Combine(_folder.FullName, "storage"), compress: false);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (storage.AllUuids().Count() < 50 && DateTime.UtcNow < deadline)
+            Thread.Sleep(10);
         host.Kill();
         host.WaitForExit();
         host.Dispose();
@@ -183,7 +187,6 @@ public class HostProcessTests
         }
 
         using var index = SqliteIndex.Open(Path.Combine(_folder.FullName, "storage"));
-        var storage = new DicomScript.Storage.Files.StorageArea(Path.Combine(_folder.FullName, "storage"), compress: false);
         foreach (var path in acknowledged)
         {
             var expected = DicomFile.Open(path).Dataset;
