@@ -70,10 +70,10 @@ public sealed class StorageArea
     private string NewUuid()
     {
         var folder = (int)(Interlocked.Increment(ref _named) / FilesPerFolder % FolderCount);
-        return string.Create(36, (folder, Guid.NewGuid()), static (text, state) =>
+        return string.Create(36, (Folder: folder, Random: Guid.NewGuid()), static (text, state) =>
         {
-            state.Item2.TryFormat(text, out _);
-            state.folder.TryFormat(text[..4], out _, "x4", System.Globalization.CultureInfo.InvariantCulture);
+            state.Random.TryFormat(text, out _);
+            state.Folder.TryFormat(text[..4], out _, "x4", System.Globalization.CultureInfo.InvariantCulture);
         });
     }
 
