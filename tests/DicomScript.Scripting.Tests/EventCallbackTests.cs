@@ -55,6 +55,19 @@ public sealed class EventCallbackTests
         Assert.That(facts, Is.EqualTo("RestApi, 127.0.0.1, [], nil, RestApi, 127.0.0.1, 1.2.840.10008.1.2.1, 1, 15\n"));
     }
 
+    // Tags are built only for a function that can see them; one taking `...` can.
+    [Test]
+    public async Task OnStoredInstance_WithVarargs_GetsTheTagsToo()
+    {
+        await using var server = await ScriptedArchive.StartAsync(null, ("varargs.lua", """
+            function OnStoredInstance(...) local id, tags, metadata = ... seen = id .. ' ' .. tags.SOPInstanceUID .. ' ' .. metadata.Origin end
+            """));
+
+        var id = await server.UploadAsync(Sample());
+        var seen = await LuaPolling.UntilAsync(server, "if seen then print(seen) end", s => s.Length > 0);
+        Assert.That(seen, Is.EqualTo($"{id} 1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322 RestApi\n"));
+    }
+
     // What Lua's tags hold: the simplified tags minus nulls (binary and long values); an empty
     // object becomes [] as every Lua table without keys.
     private static JsonNode WithoutNulls(JsonNode? node) => node switch

@@ -187,6 +187,18 @@ public partial class SqliteIndexTests
     }
 
     [Test]
+    public void Open_WhileAnotherHoldsTheIndex_RefusedClearly_AndFreeOnceClosed()
+    {
+        var outcome = Ingest("test_files/rtplan.dcm");
+        var refused = Assert.Throws<IOException>(() => SqliteIndex.Open(_folder.FullName))!;
+        Assert.That(refused.Message, Does.Contain("in use by another process"));
+        Assert.That(_index.Get(outcome.InstanceId), Is.Not.Null, "the holder goes on");
+        _index.Dispose();
+        _index = SqliteIndex.Open(_folder.FullName);
+        Assert.That(_index.Get(outcome.InstanceId), Is.Not.Null);
+    }
+
+    [Test]
     public void Store_SeriesMetadata_SetByTheInstanceThatCreatesTheSeriesOnly()
     {
         InstanceToIndex Instance(string file, string remoteAet)

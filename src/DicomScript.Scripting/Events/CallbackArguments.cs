@@ -18,6 +18,18 @@ internal static class CallbackArguments
 {
     private static readonly DicomDataset NoOwner = new();
 
+    /// <summary>
+    /// How many arguments the function on top of the stack can see (left there): its declared
+    /// parameters, or any number when it takes <c>...</c> or is a C function. Lua drops the others.
+    /// </summary>
+    public static int VisibleArguments(Lua lua)
+    {
+        var info = new LuaDebug();
+        lua.PushCopy(-1);
+        lua.GetInfo(">u", ref info); // pops the copy
+        return info.IsVarArg ? int.MaxValue : info.NumberParameters;
+    }
+
     /// <summary>The dataset as Orthanc's simplified tags: name → string, sequences as arrays of tables; binary and long values absent.</summary>
     public static void PushTags(Lua lua, IReadOnlyList<OrthancTagNode> nodes)
     {

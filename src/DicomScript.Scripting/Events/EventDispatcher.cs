@@ -161,18 +161,24 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         }
     }
 
-    // OnStoredInstance(instanceId, tags, metadata, origin); skipped when the instance is gone.
+    // OnStoredInstance(instanceId, tags, metadata, origin); skipped when the instance is gone. The
+    // tags cost a file read, a parse and a conversion, so they are built only for a function that
+    // can see them: the usual routing script declares just `id`, and Lua drops the rest anyway.
     private void DeliverStoredInstance(string instanceId)
     {
-        var resource = _archive.Index.Get(instanceId);
-        var file = resource is null ? null : _archive.ReadFile(instanceId);
-        if (resource is null || file is null)
+        if (_archive.Index.Get(instanceId) is not { } resource)
             return;
-        var tags = OrthancTagsConverter.Convert(file.Dataset);
         InvokeRouting(DefinedCallbacks.OnStoredInstance, lua =>
         {
+            var visible = CallbackArguments.VisibleArguments(lua);
             lua.PushString(instanceId);
-            CallbackArguments.PushTags(lua, tags);
+            if (visible < 2)
+                return 1;
+            // Read while the lock is held: deleted meanwhile, the instance gets no tags (nil).
+            if (_archive.ReadFile(instanceId) is { } file)
+                CallbackArguments.PushTags(lua, OrthancTagsConverter.Convert(file.Dataset));
+            else
+                lua.PushNil();
             CallbackArguments.PushMetadata(lua, resource.Metadata, _metadataNames);
             CallbackArguments.PushOrigin(lua, CallbackArguments.OriginOf(resource.Metadata));
             return 4;

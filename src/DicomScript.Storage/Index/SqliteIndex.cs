@@ -38,9 +38,23 @@ public sealed partial class SqliteIndex : IDisposable
     {
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, "index.sqlite");
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        // One connection, never busy (below): a locked file means another process, not a wait.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 1 }.ToString());
         connection.Open();
-        connection.Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={(durable ? "FULL" : "NORMAL")}; PRAGMA foreign_keys=ON;");
+        // Exclusive locking, as Orthanc does: this process is the index's only user, so SQLite need
+        // not take and release file locks and map the WAL's shared-memory index on every
+        // transaction, and a second server on the same folder is refused instead of sharing it.
+        try
+        {
+            connection.Execute("PRAGMA locking_mode=EXCLUSIVE");
+            connection.Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={(durable ? "FULL" : "NORMAL")}; PRAGMA foreign_keys=ON;");
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 5) // SQLITE_BUSY
+        {
+            connection.Dispose();
+            throw new IOException($"The index {path} is in use by another process (another server with the same IndexDirectory?)", ex);
+        }
+
         var version = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'GlobalProperties'") == 0
             ? null
             : connection.ExecuteScalar<string?>("SELECT value FROM GlobalProperties WHERE property = 1");

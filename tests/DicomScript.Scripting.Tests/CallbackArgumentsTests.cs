@@ -1,0 +1,27 @@
+using DicomScript.Scripting.Events;
+using KeraLua;
+using NUnit.Framework;
+
+namespace DicomScript.Scripting.Tests;
+
+// What a callback can see decides which arguments are built (OnStoredInstance's tags cost a file read).
+[TestFixture]
+public class CallbackArgumentsTests
+{
+    [TestCase("function(id) end", 1)]
+    [TestCase("function(id, tags, metadata, origin) end", 4)]
+    [TestCase("function() end", 0)]
+    [TestCase("function(id, ...) end", int.MaxValue)]
+    [TestCase("print", int.MaxValue)]
+    public void VisibleArguments_DeclaredParameters_AnyNumberForVarargsAndCFunctions(string function, int expected)
+    {
+        using var lua = new Lua();
+        lua.OpenLibs();
+        Assert.That(lua.DoString("f = " + function), Is.False, lua.ToString(-1));
+        lua.GetGlobal("f");
+
+        Assert.That(CallbackArguments.VisibleArguments(lua), Is.EqualTo(expected));
+        Assert.That(lua.GetTop(), Is.EqualTo(1), "the function stays, alone, on the stack");
+        Assert.That(lua.Type(-1), Is.EqualTo(LuaType.Function));
+    }
+}
