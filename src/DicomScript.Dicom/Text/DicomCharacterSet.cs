@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using DicomScript.Dicom.Data;
 
@@ -14,6 +15,11 @@ public sealed class DicomCharacterSet
     private const byte ShiftOut = 0x0E;
     private const byte ShiftIn = 0x0F;
 
+    // A dataset looks its character set up for every text value it encodes or decodes (a C-FIND
+    // answer: for each key), and the values in use are few: each is parsed once, a bounded number kept.
+    private const int MostParsedKept = 64;
+    private static readonly ConcurrentDictionary<string, DicomCharacterSet> Parsed = new(StringComparer.Ordinal);
+
     private readonly CharacterSetTerm[] _terms;
 
     private DicomCharacterSet(string[] definedTerms, CharacterSetTerm[] terms, string[] unknownTerms)
@@ -21,6 +27,7 @@ public sealed class DicomCharacterSet
         DefinedTerms = definedTerms;
         _terms = terms;
         UnknownTerms = unknownTerms;
+        UsesCodeExtensions = terms.Any(t => t.IsIso2022);
     }
 
     /// <summary>
@@ -36,11 +43,19 @@ public sealed class DicomCharacterSet
     public IReadOnlyList<string> UnknownTerms { get; }
 
     /// <summary>True when values may contain ISO 2022 escape sequences.</summary>
-    public bool UsesCodeExtensions => _terms.Any(t => t.IsIso2022);
+    public bool UsesCodeExtensions { get; }
 
     /// <summary>Builds the set from the value of a (0008,0005) element (ASCII, backslash-separated).</summary>
-    public static DicomCharacterSet FromElement(DicomElement element) =>
-        Parse(Encoding.ASCII.GetString(element.RawValue.Span));
+    public static DicomCharacterSet FromElement(DicomElement element)
+    {
+        var value = Encoding.ASCII.GetString(element.RawValue.Span);
+        if (Parsed.TryGetValue(value, out var known))
+            return known;
+        var parsed = Parse(value);
+        if (Parsed.Count < MostParsedKept)
+            Parsed.TryAdd(value, parsed);
+        return parsed;
+    }
 
     /// <summary>Parses the backslash-separated value of Specific Character Set.</summary>
     public static DicomCharacterSet Parse(string value)

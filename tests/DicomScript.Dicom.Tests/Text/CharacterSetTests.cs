@@ -105,4 +105,20 @@ public class CharacterSetTests
         var item = dataset.OfType<DicomSequence>().First().Items[0];
         Assert.That(item.CharacterSet.DefinedTerms, Is.EqualTo(new[] { "ISO 2022 IR 13", "ISO 2022 IR 87" }));
     }
+
+    // Datasets ask for their set at every text value: a value seen before is not parsed again.
+    [Test]
+    public void FromElement_SameValueTwice_TheSameParsedSet_DifferentValues_DifferentSets()
+    {
+        DicomCharacterSet Of(string value) => DicomCharacterSet.FromElement(
+            (DicomElement)new DicomDataset().AddString(DicomTags.SpecificCharacterSet, DicomVR.CS, value).Get(DicomTags.SpecificCharacterSet)!);
+
+        var latin1 = Of("ISO_IR 100");
+        Assert.That(Of("ISO_IR 100"), Is.SameAs(latin1));
+        Assert.That(latin1.Decode([0xE9]), Is.EqualTo("é"));
+        var cyrillic = Of("ISO_IR 144");
+        Assert.That(cyrillic, Is.Not.SameAs(latin1));
+        Assert.That(cyrillic.Decode([0xB0]), Is.EqualTo("А"));
+        Assert.That(Of("\\ISO 2022 IR 87").UsesCodeExtensions, Is.True);
+    }
 }
