@@ -221,6 +221,25 @@ public sealed class EventCallbackTests
         }
     }
 
+    // With no callback for them the events are passed over, unread: the backlog empties, and a
+    // callback defined afterwards starts from there, as on a first start.
+    [Test]
+    public async Task WithoutCallbacks_EventsArePassedOver_NotDeliveredToACallbackDefinedLater()
+    {
+        await using var server = await ScriptedArchive.StartAsync();
+        var before = await server.UploadAsync(Sample());
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await LuaPolling.PendingEventsAsync(server.Http) > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.That(await LuaPolling.PendingEventsAsync(server.Http), Is.Zero);
+
+        await server.OutputAsync("seen = {} function OnStoredInstance(id) table.insert(seen, id) end");
+        var after = await server.UploadAsync(Sample("MR_small.dcm"));
+
+        await LuaPolling.UntilAsync(server, "print(#seen, seen[1])", o => o == $"1, {after}\n");
+        Assert.That(before, Is.Not.EqualTo(after));
+    }
+
     [Test]
     public async Task ACallbackDefinedThroughExecuteScript_ReceivesLaterEvents()
     {

@@ -74,13 +74,10 @@ public sealed class EventsAfterCrashTests
         }
     }
 
-    // The dispatcher's backlog, as /tools/metrics-prometheus shows it.
-    private static async Task<int> PendingEventsAsync(int httpPort)
+    private static async Task<long> PendingEventsAsync(int httpPort)
     {
-        using var http = new HttpClient();
-        var metrics = await http.GetStringAsync($"http://127.0.0.1:{httpPort}/tools/metrics-prometheus");
-        var line = metrics.Split('\n').Single(l => l.StartsWith("dicomscript_lua_events_pending ", StringComparison.Ordinal));
-        return int.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
+        return await LuaPolling.PendingEventsAsync(http);
     }
 
     private static HashSet<string> Delivered(string log) => File.Exists(log) ? [.. File.ReadAllLines(log).Where(l => l.Length > 0)] : [];

@@ -34,8 +34,18 @@ internal sealed class DefinedCallbacks
     ];
 
     private volatile HashSet<string> _defined = [];
+    private volatile bool _hasResourceCallbacks;
 
     public bool Has(string name) => _defined.Contains(name);
 
-    public void Refresh(LuaEngine engine) => _defined = engine.WhichAreFunctions(Names);
+    /// <summary>Whether a callback of the archive's logged events (stored, stable, updated, deleted) is defined.</summary>
+    public bool HasResourceCallbacks => _hasResourceCallbacks;
+
+    public void Refresh(LuaEngine engine)
+    {
+        var defined = engine.WhichAreFunctions(Names);
+        _defined = defined;
+        _hasResourceCallbacks = defined.Any(name => name.StartsWith("OnStable", StringComparison.Ordinal) || name.StartsWith("OnUpdated", StringComparison.Ordinal)
+            || name.StartsWith("OnDeleted", StringComparison.Ordinal) || name == OnStoredInstance);
+    }
 }

@@ -25,6 +25,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     private const int PageSize = 200;
     private const string RoutingRunner = "_RunRoutingCallback"; // in Toolbox.lua
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan SkippingPoll = TimeSpan.FromSeconds(1); // no callback to call: no hurry
 
     private readonly LuaEngine _engine;
     private readonly DicomScriptServer _archive;
@@ -96,9 +97,12 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var worked = DeliverQueued();
-            worked |= DeliverChanges();
+            if (!_callbacks.HasResourceCallbacks)
+                SkipChanges();
+            else
+                worked |= DeliverChanges();
             if (!worked)
-                _wake.Wait(IdlePoll);
+                _wake.Wait(_callbacks.HasResourceCallbacks ? IdlePoll : SkippingPoll);
         }
 
         // Stopping: what is queued in memory would be lost, so it goes now; Finalize last.
@@ -117,6 +121,18 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         }
 
         return worked;
+    }
+
+    // No script wants the archive's events: they are passed over unread, the position moved to the
+    // end of the logs (a script defined later starts from there, as on a first start).
+    private void SkipChanges()
+    {
+        var (lastChange, lastEvent) = _archive.Index.LastEventSequences();
+        if (lastChange == Interlocked.Read(ref _delivered) && lastEvent == Interlocked.Read(ref _deliveredLogged))
+            return;
+        Interlocked.Exchange(ref _delivered, lastChange);
+        Interlocked.Exchange(ref _deliveredLogged, lastEvent);
+        SaveProgress();
     }
 
     private bool DeliverChanges()
@@ -166,7 +182,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     // can see them: the usual routing script declares just `id`, and Lua drops the rest anyway.
     private void DeliverStoredInstance(string instanceId)
     {
-        if (_archive.Index.Get(instanceId) is not { } resource)
+        if (!_callbacks.Has(DefinedCallbacks.OnStoredInstance) || _archive.Index.Get(instanceId) is not { } resource)
             return;
         InvokeRouting(DefinedCallbacks.OnStoredInstance, lua =>
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using NUnit.Framework;
 
 namespace DicomScript.Scripting.Tests.Support;
@@ -31,5 +32,13 @@ internal static class LuaPolling
                 Assert.Fail($"not after {seconds} s: {what}");
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>The dispatcher's backlog, as /tools/metrics-prometheus shows it.</summary>
+    public static async Task<long> PendingEventsAsync(HttpClient http)
+    {
+        var metrics = await http.GetStringAsync("tools/metrics-prometheus");
+        var line = metrics.Split('\n').Single(l => l.StartsWith("dicomscript_lua_events_pending ", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
     }
 }
