@@ -100,14 +100,16 @@ public sealed class StorageArea
     }
 
     // Unbuffered (the content goes in one write; a buffer would only be a copy). The xx/yy folder is
-    // made only when the open says it is missing, which spares a system call per file.
+    // made only when the open says it is missing, which spares a system call per file. .NET reports a
+    // missing folder as FileNotFound when another writer made it between the failed open and .NET's
+    // look at the folder (files of a folder are written in a row, by every association at once).
     private static FileStream CreateInFolder(string path)
     {
         try
         {
             return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
         }
-        catch (DirectoryNotFoundException)
+        catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
