@@ -13,15 +13,16 @@ public class CallbackArgumentsTests
     [TestCase("function() end", 0)]
     [TestCase("function(id, ...) end", int.MaxValue)]
     [TestCase("print", int.MaxValue)]
+    [TestCase("'not a function'", 0)]
     public void VisibleArguments_DeclaredParameters_AnyNumberForVarargsAndCFunctions(string function, int expected)
     {
         using var lua = new Lua();
         lua.OpenLibs();
         Assert.That(lua.DoString("f = " + function), Is.False, lua.ToString(-1));
-        lua.GetGlobal("f");
+        lua.PushString("below"); // what the caller has on the stack stays there
 
-        Assert.That(CallbackArguments.VisibleArguments(lua), Is.EqualTo(expected));
-        Assert.That(lua.GetTop(), Is.EqualTo(1), "the function stays, alone, on the stack");
-        Assert.That(lua.Type(-1), Is.EqualTo(LuaType.Function));
+        Assert.That(CallbackArguments.VisibleArguments(lua, "f"), Is.EqualTo(expected));
+        Assert.That(lua.GetTop(), Is.EqualTo(1));
+        Assert.That(lua.ToString(-1), Is.EqualTo("below"));
     }
 }

@@ -55,6 +55,48 @@ public sealed class EventCallbackTests
         Assert.That(facts, Is.EqualTo("RestApi, 127.0.0.1, [], nil, RestApi, 127.0.0.1, 1.2.840.10008.1.2.1, 1, 15\n"));
     }
 
+    // A callback that declares only `id` is not given the tags, so its instance's file is not even
+    // read: here a folder takes the file's place before the event is delivered, which fails any read
+    // of it, and the callback still runs.
+    [Test]
+    public async Task OnStoredInstance_DeclaringOnlyTheId_DoesNotReadTheFile()
+    {
+        await using var server = await ScriptedArchive.StartAsync(null, ("id-only.lua", "function OnStoredInstance(id) seen = id end"));
+
+        var id = await StoreWithUnreadableFileAsync(server);
+
+        var seen = await LuaPolling.UntilAsync(server, "if seen then print(seen) end", s => s.Length > 0);
+        Assert.That(seen, Is.EqualTo(id + "\n"));
+    }
+
+    // A file that cannot be read (here a folder in its place) fails that event's delivery, logged;
+    // the event thread goes on with the next one.
+    [Test]
+    public async Task OnStoredInstance_WithTags_AnUnreadableFileSkipsThatEventOnly()
+    {
+        await using var server = await ScriptedArchive.StartAsync(null, ("tags.lua", "seen = {} function OnStoredInstance(id, tags) table.insert(seen, tags.SOPInstanceUID) end"));
+
+        await StoreWithUnreadableFileAsync(server);
+        await server.UploadAsync(Sample("MR_small.dcm"));
+
+        var seen = await LuaPolling.UntilAsync(server, "print(#seen, seen[1])", s => s != "0, nil\n");
+        Assert.That(seen, Is.EqualTo("1, 1.3.6.1.4.1.5962.1.1.4.1.1.20040826185059.5457\n"));
+    }
+
+    // Stores an instance while an execute-script holds the Lua state (so its event waits), and puts a
+    // folder in place of its file before the event is delivered.
+    private static async Task<string> StoreWithUnreadableFileAsync(ScriptedArchive server)
+    {
+        var busy = server.ExecuteAsync("local t = os.clock() while os.clock() - t < 2 do end");
+        await Task.Delay(300);
+        var id = await server.UploadAsync(Sample());
+        var path = server.Archive.Storage.PathOf(server.Archive.Index.GetDicomFile(id)!.Uuid);
+        File.Delete(path);
+        Directory.CreateDirectory(path);
+        Assert.That((await busy).Status, Is.EqualTo(HttpStatusCode.OK));
+        return id;
+    }
+
     // Tags are built only for a function that can see them; one taking `...` can.
     [Test]
     public async Task OnStoredInstance_WithVarargs_GetsTheTagsToo()

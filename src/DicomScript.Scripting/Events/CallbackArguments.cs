@@ -19,14 +19,20 @@ internal static class CallbackArguments
     private static readonly DicomDataset NoOwner = new();
 
     /// <summary>
-    /// How many arguments the function on top of the stack can see (left there): its declared
-    /// parameters, or any number when it takes <c>...</c> or is a C function. Lua drops the others.
+    /// How many arguments the global function <paramref name="function"/> can see: its declared
+    /// parameters, or any number when it takes <c>...</c> or is a C function (0 when it is not a
+    /// function). Lua drops the others. The stack is left as it was.
     /// </summary>
-    public static int VisibleArguments(Lua lua)
+    public static int VisibleArguments(Lua lua, string function)
     {
+        if (lua.GetGlobal(function) != LuaType.Function)
+        {
+            lua.Pop(1);
+            return 0;
+        }
+
         var info = new LuaDebug();
-        lua.PushCopy(-1);
-        lua.GetInfo(">u", ref info); // pops the copy
+        lua.GetInfo(">u", ref info); // pops the function
         return info.IsVarArg ? int.MaxValue : info.NumberParameters;
     }
 

@@ -186,7 +186,8 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
             return;
         InvokeRouting(DefinedCallbacks.OnStoredInstance, lua =>
         {
-            var visible = CallbackArguments.VisibleArguments(lua);
+            // What is on the stack is the runner that calls the callback, not the callback itself.
+            var visible = CallbackArguments.VisibleArguments(lua, DefinedCallbacks.OnStoredInstance);
             lua.PushString(instanceId);
             if (visible < 2)
                 return 1;
@@ -257,7 +258,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         {
             // The engine is closing.
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or InvalidDataException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException)
         {
             LogDeliveryFailed(_logger, callback, ex.Message);
         }
