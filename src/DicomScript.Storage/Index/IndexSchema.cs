@@ -8,9 +8,12 @@ internal static class IndexSchema
     /// exported resources. 3: the jobs engine's saved jobs. 4: identifiers also upper-cased
     /// (<c>folded</c>), for searches without case through the index. 5: the event log (what Orthanc
     /// signals without logging: deletions, copies already stored, for the Lua events) and the
-    /// key-value stores of Lua's StoreKeyValue (both made by <see cref="Create"/>).
+    /// key-value stores of Lua's StoreKeyValue (both made by <see cref="Create"/>). 6: main tags
+    /// kept in their resource's order (a table without rowid, keyed by resource and tag) and indexed
+    /// by tag and value, so that reading one tag of many resources (a C-FIND's keys, the values a
+    /// constraint tests) reads that index alone.
     /// </summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS GlobalProperties(property INTEGER PRIMARY KEY, value TEXT);
@@ -24,13 +27,13 @@ internal static class IndexSchema
         CREATE INDEX IF NOT EXISTS ResourceTypeIndex ON Resources(resourceType);
         CREATE TABLE IF NOT EXISTS MainDicomTags(
             id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE,
-            tag INTEGER, value TEXT, PRIMARY KEY(id, tag));
+            tag INTEGER, value TEXT, PRIMARY KEY(id, tag)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS DicomIdentifiers(
             id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE,
             tag INTEGER, value TEXT, folded TEXT, PRIMARY KEY(id, tag));
         CREATE INDEX IF NOT EXISTS DicomIdentifiersValues ON DicomIdentifiers(tag, value);
         CREATE INDEX IF NOT EXISTS DicomIdentifiersFolded ON DicomIdentifiers(tag, folded);
-        CREATE INDEX IF NOT EXISTS MainDicomTagsByTag ON MainDicomTags(tag);
+        CREATE INDEX IF NOT EXISTS MainDicomTagsByValue ON MainDicomTags(tag, value);
         CREATE TABLE IF NOT EXISTS Metadata(
             id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE,
             type INTEGER, value TEXT, revision INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(id, type));
@@ -84,4 +87,20 @@ internal static class IndexSchema
 
     /// <summary>From version 4: the EventLog and KeyValues tables (made by <see cref="Create"/>) are all that is new.</summary>
     public const string MigrateFrom4 = "UPDATE GlobalProperties SET value = '5' WHERE property = 1;";
+
+    /// <summary>
+    /// From version 5: MainDicomTags rebuilt without rowid (its new index is made by
+    /// <see cref="Create"/>); an index from version 1 has no such table yet, <see cref="Create"/> makes it.
+    /// </summary>
+    public const string MigrateFrom5 = """
+        DROP INDEX IF EXISTS MainDicomTagsByTag;
+        CREATE TABLE IF NOT EXISTS MainDicomTags(id INTEGER, tag INTEGER, value TEXT);
+        ALTER TABLE MainDicomTags RENAME TO MainDicomTagsVersion5;
+        CREATE TABLE MainDicomTags(
+            id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE,
+            tag INTEGER, value TEXT, PRIMARY KEY(id, tag)) WITHOUT ROWID;
+        INSERT INTO MainDicomTags(id, tag, value) SELECT id, tag, value FROM MainDicomTagsVersion5 ORDER BY id, tag;
+        DROP TABLE MainDicomTagsVersion5;
+        UPDATE GlobalProperties SET value = '6' WHERE property = 1;
+        """;
 }

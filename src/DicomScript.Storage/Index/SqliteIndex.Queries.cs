@@ -111,23 +111,30 @@ public sealed partial class SqliteIndex
         return LoadScope($"""
             SELECT r.internalId FROM DicomIdentifiers d JOIN Resources r ON r.internalId = d.id
             WHERE d.tag = @tag AND d.{column} IN (SELECT value FROM json_each(@values)) AND r.resourceType = @level
-            """, [("@tag", (long)tag.Value), ("@values", System.Text.Json.JsonSerializer.Serialize(keys)), ("@level", (int)level)], reach);
+            """, [("@tag", (long)tag.Value), ("@values", System.Text.Json.JsonSerializer.Serialize(keys)), ("@level", (int)level)], level, reach);
     }
 
     /// <summary>
-    /// The given resources (internal ids) with their ancestors and their descendants as far as
-    /// <paramref name="reach"/> says: what a search over those candidates reads.
+    /// The given resources (internal ids, of <paramref name="level"/>) with their ancestors and
+    /// their descendants as far as <paramref name="reach"/> says: what a search over those
+    /// candidates reads.
     /// </summary>
-    public IReadOnlyList<IndexedResource> ResourcesFrom(IReadOnlyCollection<long> internalIds, ScopeReach reach)
+    public IReadOnlyList<IndexedResource> ResourcesFrom(ResourceLevel level, IReadOnlyCollection<long> internalIds, ScopeReach reach)
     {
         ArgumentNullException.ThrowIfNull(internalIds);
         // A JSON array as one parameter: no limit on how many ids.
-        return LoadScope("SELECT value FROM json_each(@ids)", [("@ids", System.Text.Json.JsonSerializer.Serialize(internalIds))], reach);
+        return LoadScope("SELECT value FROM json_each(@ids)", [("@ids", System.Text.Json.JsonSerializer.Serialize(internalIds))], level, reach);
     }
 
     /// <summary>Every resource of a level with its ancestors and its descendants as far as <paramref name="reach"/> says.</summary>
-    public IReadOnlyList<IndexedResource> ResourcesAt(ResourceLevel level, ScopeReach reach) =>
-        LoadScope("SELECT internalId FROM Resources WHERE resourceType = @level", [("@level", (int)level)], reach);
+    public IReadOnlyList<IndexedResource> ResourcesAt(ResourceLevel level, ScopeReach reach)
+    {
+        ArgumentNullException.ThrowIfNull(reach);
+        // Every resource above a level is some resource's ancestor (a resource left without
+        // children is deleted), and every one below a resource's descendant: the levels say it all.
+        lock (_lock)
+            return ReadResources("SELECT internalId FROM Resources WHERE resourceType <= @deepest", [("@deepest", (int)(reach.Deepest > level ? reach.Deepest : level))], reach.Tags);
+    }
 
     /// <summary>The value of one main tag on each resource of a level that has it, by internal id (read through the tag index).</summary>
     public IReadOnlyList<(long InternalId, string Value)> TagValues(ResourceLevel level, DicomTag tag)
@@ -136,14 +143,14 @@ public sealed partial class SqliteIndex
         var onlyThisLevel = Enum.GetValues<ResourceLevel>().All(other => other == level || !RowsHold(other, tag));
         lock (_lock)
         {
-            using var reader = onlyThisLevel
-                ? _prepared.Reader("SELECT id, value FROM MainDicomTags WHERE tag = @tag", ("@tag", (long)tag.Value))
-                : _prepared.Reader(
+            using var rows = onlyThisLevel
+                ? _rows.Read("SELECT id, value FROM MainDicomTags WHERE tag = @tag", ("@tag", (long)tag.Value))
+                : _rows.Read(
                     "SELECT m.id, m.value FROM MainDicomTags m JOIN Resources r ON r.internalId = m.id WHERE m.tag = @tag AND r.resourceType = @level",
                     ("@tag", (long)tag.Value), ("@level", (int)level));
             var values = new List<(long, string)>();
-            while (reader.Read())
-                values.Add((reader.GetInt64(0), reader.GetString(1)));
+            while (rows.Read())
+                values.Add((rows.Int64(0), rows.String(1)));
             return values;
         }
     }
@@ -180,11 +187,11 @@ public sealed partial class SqliteIndex
             // One level at a time: a plain lookup through the children index, cheaper than a recursive statement.
             for (var current = from; current < level && ids.Count > 0; current++)
             {
-                using var reader = _prepared.Reader("SELECT internalId FROM Resources WHERE parentId IN (SELECT value FROM json_each(@ids))",
+                using var rows = _rows.Read("SELECT internalId FROM Resources WHERE parentId IN (SELECT value FROM json_each(@ids))",
                     ("@ids", System.Text.Json.JsonSerializer.Serialize(ids)));
                 var children = new List<long>();
-                while (reader.Read())
-                    children.Add(reader.GetInt64(0));
+                while (rows.Read())
+                    children.Add(rows.Int64(0));
                 ids = children;
             }
         }
@@ -192,14 +199,16 @@ public sealed partial class SqliteIndex
         return [.. ids];
     }
 
-    // Seeds (a statement giving internal ids), their ancestors and their descendants down to a
-    // level, with (some of) their main tags.
-    private List<IndexedResource> LoadScope(string seeds, (string Name, object Value)[] parameters, ScopeReach reach)
+    // Seeds (a statement giving internal ids of resources of a level), their ancestors and their
+    // descendants down to a level, with (some of) their main tags.
+    private List<IndexedResource> LoadScope(string seeds, (string Name, object Value)[] parameters, ResourceLevel seedLevel, ScopeReach reach)
     {
+        var down = reach.Deepest > seedLevel
+            ? $"SELECT id FROM seeds UNION ALL SELECT r.internalId FROM Resources r JOIN down ON r.parentId = down.id WHERE r.resourceType <= {(int)reach.Deepest}"
+            : "SELECT id FROM seeds";
         var scope = $"""
             WITH RECURSIVE seeds(id) AS ({seeds}),
-            down(id) AS (SELECT id FROM seeds UNION ALL
-                SELECT r.internalId FROM Resources r JOIN down ON r.parentId = down.id WHERE r.resourceType <= {(int)reach.Deepest}),
+            down(id) AS ({down}),
             up(id, parent) AS (
                 SELECT internalId, parentId FROM Resources WHERE internalId IN (SELECT id FROM seeds)
                 UNION SELECT p.internalId, p.parentId FROM Resources p JOIN up ON p.internalId = up.parent),
@@ -210,35 +219,80 @@ public sealed partial class SqliteIndex
     }
 
     // Resources (the ids a statement or WITH clause named "scope" gives) with their main tags (only
-    // those of `tags` unless null), in one statement, read with typed readers (no per-value boxing:
-    // this is the hot part of every C-FIND and /tools/find).
+    // those of `tags` unless null), read with typed readers (no per-value boxing: this is the hot
+    // part of every C-FIND and /tools/find). First the resources, then their tags.
     private List<IndexedResource> ReadResources(string scope, (string Name, object Value)[] parameters, IReadOnlyCollection<DicomTag>? tags = null)
     {
-        var sql = (scope.StartsWith("WITH", StringComparison.Ordinal) ? scope : $"WITH scope(id) AS ({scope})") + $"""
-             SELECT r.internalId, r.resourceType, r.publicId, r.parentId, m.tag, m.value
-             FROM Resources r LEFT JOIN MainDicomTags m ON m.id = r.internalId{(tags is null ? "" : " AND m.tag IN (SELECT value FROM json_each(@tags))")}
+        var sql = (scope.StartsWith("WITH", StringComparison.Ordinal) ? scope : $"WITH scope(id) AS ({scope})") + """
+             SELECT r.internalId, r.resourceType, r.publicId, r.parentId FROM Resources r
              WHERE r.internalId IN (SELECT id FROM scope) ORDER BY r.internalId
             """;
-        var bound = parameters.Select(p => (p.Name, (object?)p.Value));
-        if (tags is not null)
-            bound = bound.Append(("@tags", System.Text.Json.JsonSerializer.Serialize(tags.Select(t => (long)t.Value))));
         var resources = new List<IndexedResource>();
-        Dictionary<DicomTag, string>? own = null;
-        using var reader = _prepared.Reader(sql, [.. bound]);
-        while (reader.Read())
+        var tagsById = new Dictionary<long, Dictionary<DicomTag, string>>();
+        using (var rows = _rows.Read(sql, [.. parameters.Select(p => (p.Name, (object?)p.Value))]))
         {
-            var id = reader.GetInt64(0);
-            if (resources.Count == 0 || resources[^1].InternalId != id)
+            while (rows.Read())
             {
-                own = [];
-                resources.Add(new IndexedResource(id, (ResourceLevel)reader.GetInt64(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), own));
+                var id = rows.Int64(0);
+                var own = new Dictionary<DicomTag, string>();
+                tagsById[id] = own;
+                resources.Add(new IndexedResource(id, (ResourceLevel)rows.Int64(1), rows.String(2), rows.IsNull(3) ? null : rows.Int64(3), own));
             }
+        }
 
-            if (!reader.IsDBNull(4))
-                own![new DicomTag((uint)reader.GetInt64(4))] = reader.GetString(5);
+        if (resources.Count == 0 || tags is { Count: 0 })
+            return resources;
+        var byColumn = tags is null ? [] : TagsReadByColumn(resources, tags);
+        foreach (var tag in byColumn)
+        {
+            // The tag's stretch of the (tag, value) index, kept for the resources in scope.
+            using var rows = _rows.Read("SELECT id, value FROM MainDicomTags WHERE tag = @tag", ("@tag", (long)tag.Value));
+            while (rows.Read())
+            {
+                if (tagsById.TryGetValue(rows.Int64(0), out var own))
+                    own[tag] = rows.String(1);
+            }
+        }
+
+        if (tags is not null && byColumn.Count == tags.Count)
+            return resources;
+        // The rest: each resource's rows, which lie together (the table is ordered by resource).
+        var ids = System.Text.Json.JsonSerializer.Serialize(resources.Select(r => r.InternalId));
+        using (var rows = tags is null
+            ? _rows.Read("SELECT id, tag, value FROM MainDicomTags WHERE id IN (SELECT value FROM json_each(@ids))", ("@ids", ids))
+            : _rows.Read("SELECT id, tag, value FROM MainDicomTags WHERE id IN (SELECT value FROM json_each(@ids)) AND tag IN (SELECT value FROM json_each(@tags))",
+                ("@ids", ids), ("@tags", System.Text.Json.JsonSerializer.Serialize(tags.Except(byColumn).Select(t => (long)t.Value)))))
+        {
+            while (rows.Read())
+                tagsById[rows.Int64(0)][new DicomTag((uint)rows.Int64(1))] = rows.String(2);
         }
 
         return resources;
+    }
+
+    // The tags cheaper to read whole from the (tag, value) index than resource by resource: those
+    // whose holders in scope are many (a universal C-FIND's studies) and at least a third of all
+    // the holders in the index (each resource's own rows cost a B-tree search; a tag's stretch of
+    // the index reads on from row to row).
+    private List<DicomTag> TagsReadByColumn(List<IndexedResource> resources, IReadOnlyCollection<DicomTag> tags)
+    {
+        const int manyHolders = 256;
+        var inScope = resources.CountBy(r => r.Level).ToDictionary();
+        var inIndex = new Dictionary<ResourceLevel, long>();
+        long InIndex(ResourceLevel level) => inIndex.TryGetValue(level, out var count) ? count : inIndex[level] =
+            (long)_prepared.Scalar(null, "SELECT COUNT(*) FROM Resources WHERE resourceType = @level", ("@level", (int)level))!;
+        var byColumn = new List<DicomTag>();
+        foreach (var tag in tags)
+        {
+            var holders = Enum.GetValues<ResourceLevel>().Where(level => RowsHold(level, tag)).ToList();
+            var holdersInScope = holders.Sum(level => inScope.GetValueOrDefault(level));
+            if (holdersInScope < manyHolders)
+                continue;
+            if (holdersInScope * 3 >= holders.Sum(InIndex))
+                byColumn.Add(tag);
+        }
+
+        return byColumn;
     }
 
     /// <summary>The level whose DICOM identifiers include <paramref name="tag"/> (PatientID, StudyInstanceUID, AccessionNumber, ...); null for another tag.</summary>

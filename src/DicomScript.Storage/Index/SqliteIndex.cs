@@ -22,11 +22,13 @@ public sealed partial class SqliteIndex : IDisposable
     private readonly Lock _lock = new();
 
     private readonly PreparedCommands _prepared;
+    private readonly RowReaders _rows;
 
     private SqliteIndex(SqliteConnection connection)
     {
         _connection = connection;
         _prepared = new PreparedCommands(connection);
+        _rows = new RowReaders(connection);
     }
 
     /// <summary>
@@ -58,20 +60,22 @@ public sealed partial class SqliteIndex : IDisposable
         var version = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'GlobalProperties'") == 0
             ? null
             : connection.ExecuteScalar<string?>("SELECT value FROM GlobalProperties WHERE property = 1");
-        if (version is "1" or "2" or "3" or "4")
+        if (version is "1" or "2" or "3" or "4" or "5")
         {
             using var transaction = connection.BeginTransaction();
             if (version == "1")
                 connection.Execute(IndexSchema.MigrateFrom1, transaction: transaction);
             if (version is "1" or "2")
                 connection.Execute(IndexSchema.MigrateFrom2, transaction: transaction);
-            if (version is not "4")
+            if (version is not "4" and not "5")
             {
                 connection.Execute(IndexSchema.MigrateFrom3, transaction: transaction);
                 AddFoldedIdentifiers(connection, transaction);
             }
 
-            connection.Execute(IndexSchema.MigrateFrom4, transaction: transaction);
+            if (version is not "5")
+                connection.Execute(IndexSchema.MigrateFrom4, transaction: transaction);
+            connection.Execute(IndexSchema.MigrateFrom5, transaction: transaction);
             connection.Execute(IndexSchema.Create, transaction: transaction);
             transaction.Commit();
             version = IndexSchema.Version.ToString(CultureInfo.InvariantCulture);
@@ -127,6 +131,7 @@ public sealed partial class SqliteIndex : IDisposable
 
     public void Dispose()
     {
+        _rows.Dispose();
         _prepared.Dispose();
         _connection.Dispose();
     }

@@ -52,7 +52,7 @@ public static class IndexScope
             return index.ResourcesAround(pinned.Level!.Value, constraint.Tag, [.. constraint.Values], constraint.CaseSensitive, reach);
 
         var (candidates, _) = Narrow(index, queryLevel, lookup);
-        return candidates is null ? index.ResourcesAt(queryLevel, reach) : index.ResourcesFrom(candidates, reach);
+        return candidates is null ? index.ResourcesAt(queryLevel, reach) : index.ResourcesFrom(queryLevel, candidates, reach);
     }
 
     /// <summary>
@@ -79,9 +79,13 @@ public static class IndexScope
     {
         HashSet<long>? candidates = null;
         var exact = true;
-        foreach (var narrowing in lookup.Constraints)
+        // A range is two constraints on one tag: its values are read once.
+        foreach (var onTag in lookup.Constraints.GroupBy(c => c.Tag))
         {
-            if (!narrowing.Mandatory || RowsSupplying(queryLevel, narrowing.Tag) is not { } rows)
+            var narrowing = onTag.Where(c => c.Mandatory).ToList();
+            if (narrowing.Count < onTag.Count())
+                exact = false;
+            if (narrowing.Count == 0 || RowsSupplying(queryLevel, onTag.Key) is not { } rows)
             {
                 exact = false;
                 continue;
@@ -89,7 +93,7 @@ public static class IndexScope
 
             // A mandatory constraint fails on a resource without the tag, so the rows that have it
             // are enough; a level above the query's narrows to the resources below the passing ones.
-            var passing = index.TagValues(rows, narrowing.Tag).Where(v => narrowing.IsMatch(v.Value)).Select(v => v.InternalId).ToList();
+            var passing = index.TagValues(rows, onTag.Key).Where(v => narrowing.All(c => c.IsMatch(v.Value))).Select(v => v.InternalId).ToList();
             var atQueryLevel = index.DescendantsAt(passing, rows, queryLevel);
             if (candidates is null)
                 candidates = [.. atQueryLevel];

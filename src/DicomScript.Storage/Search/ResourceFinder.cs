@@ -78,8 +78,24 @@ public sealed class ResourceFinder
     /// </summary>
     public Func<DicomTag, string?> MainTagsUpTo(IndexedResource resource)
     {
-        var ancestry = Ancestry(resource).Where(a => a.Level != ResourceLevel.Patient || resource.Level == ResourceLevel.Patient).ToList();
-        return tag => ancestry.Select(a => a.MainTags.GetValueOrDefault(tag)).FirstOrDefault(v => v is not null);
+        // Plain loops: this runs for every key of every C-FIND answer.
+        var ancestry = new List<IReadOnlyDictionary<DicomTag, string>>(4);
+        for (IndexedResource? current = resource; current is not null; current = Parent(current))
+        {
+            if (current.Level != ResourceLevel.Patient || resource.Level == ResourceLevel.Patient)
+                ancestry.Add(current.MainTags);
+        }
+
+        return tag =>
+        {
+            foreach (var tags in ancestry)
+            {
+                if (tags.TryGetValue(tag, out var value))
+                    return value;
+            }
+
+            return null;
+        };
     }
 
     private IEnumerable<IndexedResource> Ancestry(IndexedResource resource)

@@ -1,0 +1,172 @@
+using Dapper;
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Storage.Files;
+using DicomScript.Storage.Identifiers;
+using DicomScript.Storage.Index;
+using Microsoft.Data.Sqlite;
+using NUnit.Framework;
+
+namespace DicomScript.Storage.Tests;
+
+/// <summary>
+/// How searches read the index: the main tags of many resources read tag by tag from the
+/// (tag, value) index give what the resources' own rows give; the upgrade to version 6 keeps
+/// every main tag; the direct row readers report SQL errors.
+/// </summary>
+[TestFixture]
+public class IndexReadTests
+{
+    // More than the 256 holders from which a tag's whole stretch of the index may be read.
+    private const int Studies = 300;
+
+    private DirectoryInfo _folder = null!;
+    private SqliteIndex _index = null!;
+
+    [OneTimeSetUp]
+    public void StoreStudies()
+    {
+        _folder = Directory.CreateTempSubdirectory("index-read-");
+        _index = SqliteIndex.Open(_folder.FullName);
+        for (var i = 0; i < Studies; i++)
+            _index.Store(InstanceToIndex.Create(Instance(i), new StoredFile($"uuid-{i}", 1, 1, "", false), new Dictionary<int, string>()), overwrite: false);
+    }
+
+    [OneTimeTearDown]
+    public void Close()
+    {
+        _index.Dispose();
+        SqliteConnection.ClearAllPools();
+        _folder.Delete(recursive: true);
+    }
+
+    // Two studies per patient; every other study without a StudyDate (a resource the tag's rows miss).
+    private static DicomDataset Instance(int i)
+    {
+        var dataset = new DicomDataset()
+            .AddString(DicomTags.PatientID, DicomVR.LO, $"P{i / 2:000}")
+            .AddString(DicomTags.PatientName, DicomVR.PN, $"READ^PATIENT{i / 2:000}")
+            .AddString(DicomTags.StudyInstanceUID, DicomVR.UI, $"1.2.3.{i}")
+            .AddString(DicomTags.AccessionNumber, DicomVR.SH, $"A{i}")
+            .AddString(DicomTags.SeriesInstanceUID, DicomVR.UI, $"1.2.3.{i}.1")
+            .AddString(DicomTags.Modality, DicomVR.CS, "MR")
+            .AddString(DicomTags.SOPInstanceUID, DicomVR.UI, $"1.2.3.{i}.1.1")
+            .AddString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.4");
+        if (i % 2 == 0)
+            dataset.AddString(DicomTags.StudyDate, DicomVR.DA, $"2020{1 + (i % 12):00}01");
+        return dataset;
+    }
+
+    private static readonly DicomTag[] Asked = [DicomTags.PatientName, DicomTags.StudyDate, DicomTags.StudyInstanceUID, DicomTags.Modality];
+
+    // What the index says of each resource, one by one, limited to some tags.
+    private Dictionary<DicomTag, string> Expected(IndexedResource resource, IReadOnlyCollection<DicomTag>? tags) =>
+        _index.Get(resource.PublicId)!.MainTags.Where(t => tags is null || tags.Contains(t.Key)).ToDictionary();
+
+    [Test]
+    public void ResourcesAt_ManyStudies_TagsReadByTagAreEachResourcesOwn()
+    {
+        var scope = _index.ResourcesAt(ResourceLevel.Study, new ScopeReach(ResourceLevel.Study, Asked));
+        Assert.That(scope.Count(r => r.Level == ResourceLevel.Study), Is.EqualTo(Studies));
+        Assert.That(scope.Count(r => r.Level == ResourceLevel.Patient), Is.EqualTo(Studies / 2), "the studies' patients come along");
+        Assert.That(scope.Where(r => r.Level == ResourceLevel.Study).Count(r => r.MainTags.ContainsKey(DicomTags.StudyDate)), Is.EqualTo(Studies / 2));
+        foreach (var resource in scope)
+            Assert.That(resource.MainTags, Is.EquivalentTo(Expected(resource, Asked)), $"{resource.Level} {resource.PublicId}");
+    }
+
+    [Test]
+    public void ResourcesFrom_FewOfMany_TagsReadResourceByResourceAreTheSame()
+    {
+        var few = _index.ResourcesAt(ResourceLevel.Study, new ScopeReach(ResourceLevel.Study, [])).Where(r => r.Level == ResourceLevel.Study).Take(5).ToList();
+        var scope = _index.ResourcesFrom(ResourceLevel.Study, [.. few.Select(r => r.InternalId)], new ScopeReach(ResourceLevel.Series, Asked));
+        Assert.That(scope.Count(r => r.Level == ResourceLevel.Study), Is.EqualTo(5));
+        Assert.That(scope.Count(r => r.Level == ResourceLevel.Series), Is.EqualTo(5), "the series below, as far as the reach says");
+        foreach (var resource in scope)
+            Assert.That(resource.MainTags, Is.EquivalentTo(Expected(resource, Asked)), $"{resource.Level} {resource.PublicId}");
+    }
+
+    [Test]
+    public void ResourcesAt_AllTags_EveryMainTagOfEveryLevel()
+    {
+        var scope = _index.ResourcesAt(ResourceLevel.Series, new ScopeReach(ResourceLevel.Instance));
+        Assert.That(scope, Has.Count.EqualTo(Studies / 2 + Studies * 3), "patients, studies, series, instances");
+        foreach (var resource in scope.Where((_, i) => i % 7 == 0))
+            Assert.That(resource.MainTags, Is.EquivalentTo(Expected(resource, null)), $"{resource.Level} {resource.PublicId}");
+        Assert.That(scope.First(r => r.Level == ResourceLevel.Instance).MainTags[DicomTags.SOPInstanceUID], Does.StartWith("1.2.3."));
+    }
+
+    [Test]
+    public void TagValues_EachHolderOfTheLevelOnce()
+    {
+        var names = _index.TagValues(ResourceLevel.Study, DicomTags.PatientName);
+        Assert.That(names, Has.Count.EqualTo(Studies), "the studies' copies, not the patients' rows");
+        Assert.That(names.Select(n => n.Value).Distinct().Count(), Is.EqualTo(Studies / 2));
+    }
+
+    [Test]
+    public void Open_Version5Index_MainTagsKeptInTheTableWithoutRowid()
+    {
+        var folder = Directory.CreateTempSubdirectory("index-v5-");
+        try
+        {
+            using (var index = SqliteIndex.Open(folder.FullName))
+            {
+                for (var i = 0; i < 3; i++)
+                    index.Store(InstanceToIndex.Create(Instance(i), new StoredFile($"uuid-{i}", 1, 1, "", false), new Dictionary<int, string>()), overwrite: false);
+            }
+
+            using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder.FullName, "index.sqlite")};Pooling=false"))
+            {
+                // What version 5 had: a table with rowids, indexed by tag alone.
+                connection.Open();
+                connection.Execute("""
+                    DROP INDEX MainDicomTagsByValue;
+                    CREATE TABLE Old(id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE, tag INTEGER, value TEXT, PRIMARY KEY(id, tag));
+                    INSERT INTO Old SELECT id, tag, value FROM MainDicomTags;
+                    DROP TABLE MainDicomTags;
+                    ALTER TABLE Old RENAME TO MainDicomTags;
+                    CREATE INDEX MainDicomTagsByTag ON MainDicomTags(tag);
+                    UPDATE GlobalProperties SET value = '5' WHERE property = 1;
+                    """);
+            }
+
+            using (var upgraded = SqliteIndex.Open(folder.FullName))
+            {
+                var study = upgraded.LookupIdentifier(ResourceLevel.Study, DicomTags.StudyInstanceUID, "1.2.3.2").Single();
+                Assert.That(upgraded.Get(study)!.MainTags[DicomTags.StudyDate], Is.EqualTo("20200301"));
+                Assert.That(upgraded.TagValues(ResourceLevel.Study, DicomTags.AccessionNumber).Select(v => v.Value), Is.EquivalentTo(new[] { "A0", "A1", "A2" }));
+            }
+
+            using var check = new SqliteConnection($"Data Source={Path.Combine(folder.FullName, "index.sqlite")};Pooling=false");
+            check.Open();
+            Assert.That(check.ExecuteScalar<string>("SELECT sql FROM sqlite_master WHERE name = 'MainDicomTags'"), Does.Contain("WITHOUT ROWID"));
+            Assert.That(check.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('MainDicomTagsByTag', 'MainDicomTagsVersion5')"), Is.Zero);
+            Assert.That(check.ExecuteScalar<string>("SELECT value FROM GlobalProperties WHERE property = 1"), Is.EqualTo("6"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Test]
+    public void RowReaders_BadStatementOrParameter_ClearErrorAndTheReaderStillWorks()
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        connection.Execute("CREATE TABLE T(a INTEGER, b TEXT); INSERT INTO T VALUES (1, 'é'), (2, NULL);");
+        using var readers = new RowReaders(connection);
+        Assert.That(() => readers.Read("SELECT missing FROM T"), Throws.TypeOf<SqliteException>().With.Message.Contains("no such column: missing"));
+        Assert.That(() => readers.Read("SELECT a FROM T WHERE a = @a", ("@b", 1L)), Throws.ArgumentException.With.Message.Contains("@b"));
+
+        var read = new List<(long, bool, string)>();
+        using (var rows = readers.Read("SELECT a, b FROM T WHERE a >= @a ORDER BY a", ("@a", 1L)))
+        {
+            while (rows.Read())
+                read.Add((rows.Int64(0), rows.IsNull(1), rows.String(1)));
+        }
+
+        Assert.That(read, Is.EqualTo(new[] { (1L, false, "é"), (2L, true, "") }));
+    }
+}
