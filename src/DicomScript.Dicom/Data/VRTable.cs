@@ -12,18 +12,27 @@ internal enum VRKind : byte
 
 internal readonly record struct VRInfo(VRKind Kind, byte ValueSize, bool LongLength);
 
-/// <summary>Properties of each VR, indexed by its packed two-letter code.</summary>
+/// <summary>
+/// Properties of each VR, by its packed two-letter code: a flat array over the two capital letters
+/// (every element read or written asks, several times).
+/// </summary>
 internal static class VRTable
 {
-    private static readonly Dictionary<ushort, VRInfo> Table = Build();
+    private static readonly VRInfo[] Table = Build();
 
-    public static VRInfo Get(ushort code) => Table.TryGetValue(code, out var info) ? info : default;
-
-    private static Dictionary<ushort, VRInfo> Build()
+    public static VRInfo Get(ushort code)
     {
-        var table = new Dictionary<ushort, VRInfo>();
+        // Unsigned arithmetic: a letter outside A-Z wraps to a large number and fails the check.
+        var first = (uint)(code >> 8) - 'A';
+        var second = (uint)(code & 0xFF) - 'A';
+        return first < 26 && second < 26 ? Table[(first * 26) + second] : default;
+    }
+
+    private static VRInfo[] Build()
+    {
+        var table = new VRInfo[26 * 26];
         void Add(string code, VRKind kind, byte size, bool longLength) =>
-            table[(ushort)((code[0] << 8) | code[1])] = new VRInfo(kind, size, longLength);
+            table[((code[0] - 'A') * 26) + (code[1] - 'A')] = new VRInfo(kind, size, longLength);
 
         foreach (var text in new[] { "AE", "AS", "CS", "DA", "DS", "DT", "IS", "LO", "PN", "SH", "TM", "UI" })
             Add(text, VRKind.Text, 0, false);

@@ -63,7 +63,7 @@ internal static class ToolsFind
         }
 
         var search = new ArchiveSearch(archive.Index, id => archive.ReadDataset(id) is { } dataset ? t => OrthancTagsConverter.ValueOf(dataset, t) : _ => null);
-        var (finder, matches) = search.Find(level, lookup, readBelow: requestedTags.Count > 0, readTags: requestedTags.Count > 0);
+        var (finder, matches) = search.Find(level, lookup, readBelow: requestedTags.Count > 0, readTags: requestedTags.Count > 0 ? null : []);
         IEnumerable<IndexedResource> page = matches;
         var configuredLimit = level == ResourceLevel.Instance ? archive.Configuration.LimitFindInstances : archive.Configuration.LimitFindResults;
         if (configuredLimit > 0)

@@ -1,3 +1,4 @@
+using DicomScript.Dicom.Data;
 using DicomScript.Dicom.Dictionary;
 using DicomScript.Storage.Identifiers;
 using DicomScript.Storage.Index;
@@ -32,10 +33,10 @@ public sealed class ArchiveSearch
     /// search reads them anyway when a constraint needs a file.
     /// </param>
     /// <param name="readTags">
-    /// Whether the caller reads the main tags of the matches and their ancestors from the finder
-    /// (a C-FIND answer does); else only the constrained ones are read.
+    /// The main tags the caller reads from the finder, of the matches and their ancestors, besides
+    /// the constrained ones (a C-FIND answer's keys); null for all of them, empty for none.
     /// </param>
-    public SearchResult Find(ResourceLevel level, DicomLookup lookup, bool readBelow, bool readTags = true)
+    public SearchResult Find(ResourceLevel level, DicomLookup lookup, bool readBelow, IReadOnlyCollection<DicomTag>? readTags = null)
     {
         ArgumentNullException.ThrowIfNull(lookup);
         var viaSeries = level == ResourceLevel.Study && lookup.Has(DicomTags.ModalitiesInStudy);
@@ -43,7 +44,7 @@ public sealed class ArchiveSearch
         var searchLevel = viaSeries ? ResourceLevel.Series : level;
         var needsFiles = searched.Constraints.Any(c => !ResourceFinder.IsMainTag(c.Tag));
         // What the index rows decide alone needs no finder (the caller reads nothing more).
-        if (!viaSeries && !readBelow && !readTags && IndexScope.ExactMatches(_index, level, lookup) is { } exact)
+        if (!viaSeries && !readBelow && readTags is { Count: 0 } && IndexScope.ExactMatches(_index, level, lookup) is { } exact)
         {
             IReadOnlyList<IndexedResource> ordered = level == ResourceLevel.Instance
                 ? [.. exact.OrderBy(r => r.InternalId)]
@@ -53,7 +54,7 @@ public sealed class ArchiveSearch
 
         // Studies found through their series are ordered by StudyInstanceUID, read for that.
         var finder = new ResourceFinder(IndexScope.For(_index, searchLevel, searched, withDescendants: readBelow || needsFiles,
-            allTags: readTags, alsoRead: viaSeries ? [DicomTags.StudyInstanceUID] : null), _readInstance);
+            allTags: readTags is null, alsoRead: viaSeries ? [.. readTags ?? [], DicomTags.StudyInstanceUID] : readTags), _readInstance);
         // Orthanc's order (its SQL groups by public ID above the instance level): instances as
         // they arrived, other levels by public ID, studies found through their series by StudyInstanceUID.
         IReadOnlyList<IndexedResource> matches = viaSeries

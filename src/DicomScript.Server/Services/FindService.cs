@@ -67,11 +67,17 @@ public sealed class FindService : ICFindHandler
         var sequences = identifier.OfType<DicomSequence>().Select(s => s.Tag).ToList();
         var needsFile = sequences.Count > 0 || keys.Any(k => !ComputedKeys.Contains(k.Tag) && !ResourceFinder.IsMainTag(k.Tag));
         var asked = keys.Select(k => k.Tag).ToHashSet();
-        // Only files (sample instances) and computed counts look below the matches.
-        var (finder, matches) = _search.Find(level, lookup, readBelow: needsFile || asked.Overlaps(ComputedKeys));
+        // Only files (sample instances) and computed counts look below the matches; of the main
+        // tags, those answered and the series' modalities that ModalitiesInStudy lists are read.
+        var (finder, matches) = _search.Find(level, lookup, readBelow: needsFile || asked.Overlaps(ComputedKeys),
+            readTags: [.. asked.Where(ResourceFinder.IsMainTag), .. asked.Contains(DicomTags.ModalitiesInStudy) ? [DicomTags.Modality] : Array.Empty<DicomTag>()]);
 
         // Past the limit, Orthanc stops with the final status Cancel: the SCU sees the list is partial.
         var limit = level == ResourceLevel.Instance ? _configuration.LimitFindInstances : _configuration.LimitFindResults;
+        var retrieveAet = _configuration.DicomAet;
+        var asksComputed = asked.Overlaps(ComputedKeys);
+        // Each key's VR is the dictionary's for the whole query, but for a private key read from a file.
+        var keyVrs = keys.Select(k => VrOf(k.Tag, null)).ToArray();
         var answered = 0;
         foreach (var match in matches)
         {
@@ -80,8 +86,15 @@ public sealed class FindService : ICFindHandler
                 throw new DimseStatusException(DimseStatus.Cancel, $"C-FIND: more than {limit} matches, the answer is partial");
             var file = needsFile && finder.SampleInstance(match) is { } sample ? ReadDataset(sample.PublicId) : null;
             var values = file is not null ? ValuesOf(file) : finder.MainTagsUpTo(match);
-            var computed = ComputedValues(finder, match, asked);
-            var answer = Answer(levelText!, keys.Select(k => (k.Tag, VrOf(k.Tag, file), computed.GetValueOrDefault(k.Tag) ?? values(k.Tag) ?? "")));
+            var computed = asksComputed ? ComputedValues(finder, match, asked) : null;
+            var answerKeys = new (DicomTag Tag, DicomVR VR, string Value)[keys.Count];
+            for (var i = 0; i < keys.Count; i++)
+            {
+                var tag = keys[i].Tag;
+                answerKeys[i] = (tag, file is not null && tag.IsPrivate ? VrOf(tag, file) : keyVrs[i], computed?.GetValueOrDefault(tag) ?? values(tag) ?? "");
+            }
+
+            var answer = Answer(levelText!, retrieveAet, answerKeys);
             foreach (var tag in sequences)
             {
                 if (file?.Get(tag) is DicomSequence sequence)
@@ -184,8 +197,6 @@ public sealed class FindService : ICFindHandler
     private Dictionary<DicomTag, string> ComputedValues(ResourceFinder finder, IndexedResource match, HashSet<DicomTag> asked)
     {
         var values = new Dictionary<DicomTag, string>();
-        if (!asked.Overlaps(ComputedKeys))
-            return values;
 
         List<IndexedResource> Below(IEnumerable<IndexedResource> parents) => [.. parents.SelectMany(finder.Children)];
         void Count(DicomTag tag, int count)
@@ -226,10 +237,6 @@ public sealed class FindService : ICFindHandler
         string.Join('\\', values.OfType<string>().Distinct().Order(StringComparer.Ordinal));
 
     /// <summary>
-    /// One answer: Latin-1 (Orthanc's default encoding) when every value fits, else UTF-8 rather
-    /// than losing characters. A value that does not fit its VR (text in a US key) is answered empty.
-    /// </summary>
-    /// <summary>
     /// The VR of a key in the answer: the dictionary's; for a private key, the sample file's own VR
     /// (its creator decides what the element is), LO for a private creator. Orthanc 1.10.1 answers
     /// every private key empty, as UN; we answer the values (README).
@@ -243,15 +250,18 @@ public sealed class FindService : ICFindHandler
         return DicomDictionary.Find(tag)?.DefaultVR ?? DicomVR.UN;
     }
 
-    private DicomDataset Answer(string level, IEnumerable<(DicomTag Tag, DicomVR VR, string Value)> keys)
+    /// <summary>
+    /// One answer: Latin-1 (Orthanc's default encoding) when every value fits, else UTF-8 rather
+    /// than losing characters. A value that does not fit its VR (text in a US key) is answered empty.
+    /// </summary>
+    private static DicomDataset Answer(string level, string retrieveAet, (DicomTag Tag, DicomVR VR, string Value)[] keys)
     {
         var answer = new DicomDataset();
-        var list = keys.ToList();
-        var latin1 = list.All(k => k.Value.All(c => c <= '\u00FF'));
+        var latin1 = keys.All(k => !k.Value.AsSpan().ContainsAnyExceptInRange('\0', '\u00FF'));
         answer.AddString(DicomTags.SpecificCharacterSet, DicomVR.CS, latin1 ? "ISO_IR 100" : "ISO_IR 192");
         answer.AddString(DicomTags.QueryRetrieveLevel, DicomVR.CS, level);
-        answer.AddString(DicomTags.RetrieveAETitle, DicomVR.AE, _configuration.DicomAet);
-        foreach (var (tag, vr, value) in list)
+        answer.AddString(DicomTags.RetrieveAETitle, DicomVR.AE, retrieveAet);
+        foreach (var (tag, vr, value) in keys)
         {
             try
             {
