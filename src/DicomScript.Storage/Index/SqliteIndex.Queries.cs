@@ -108,8 +108,10 @@ public sealed partial class SqliteIndex
         ArgumentNullException.ThrowIfNull(values);
         var column = caseSensitive ? "value" : "folded";
         var keys = caseSensitive ? values : [.. values.Select(FoldCase)];
+        // CROSS JOIN: the identifier's index first. Left to choose, SQLite walks every resource of
+        // the level (its index on the level is ordered as the rows are) and looks each one up.
         return LoadScope($"""
-            SELECT r.internalId FROM DicomIdentifiers d JOIN Resources r ON r.internalId = d.id
+            SELECT r.internalId FROM DicomIdentifiers d CROSS JOIN Resources r ON r.internalId = d.id
             WHERE d.tag = @tag AND d.{column} IN (SELECT value FROM json_each(@values)) AND r.resourceType = @level
             """, [("@tag", (long)tag.Value), ("@values", System.Text.Json.JsonSerializer.Serialize(keys)), ("@level", (int)level)], level, reach);
     }
@@ -412,14 +414,14 @@ public sealed partial class SqliteIndex
     /// <summary>
     /// The resources of a level whose DICOM identifier <paramref name="tag"/> (PatientID,
     /// StudyInstanceUID, AccessionNumber, SeriesInstanceUID, SOPInstanceUID) is exactly
-    /// <paramref name="value"/>, oldest first.
+    /// <paramref name="value"/>, oldest first (read through the identifier's index, see <see cref="ResourcesAround"/>).
     /// </summary>
     public IReadOnlyList<string> LookupIdentifier(ResourceLevel level, DicomTag tag, string value)
     {
         lock (_lock)
         {
             return [.. _connection.Query<string>("""
-                SELECT r.publicId FROM DicomIdentifiers d JOIN Resources r ON r.internalId = d.id
+                SELECT r.publicId FROM DicomIdentifiers d CROSS JOIN Resources r ON r.internalId = d.id
                 WHERE d.tag = @tag AND d.value = @value AND r.resourceType = @level ORDER BY r.internalId
                 """, new { tag = (long)tag.Value, value, level = (int)level })];
         }
