@@ -63,6 +63,17 @@ internal sealed class DataSetBuffer : IDisposable
     /// <summary>Hands the bytes over to a <see cref="ReceivedDataSet"/>; this buffer is empty afterwards.</summary>
     public ReceivedDataSet Complete(DicomTransferSyntax syntax)
     {
+        // A dataset within one chunk (a C-FIND answer, most C-STOREs) gets an array of its size and
+        // the chunk goes back to the pool at once, from the thread that rented it (it is then the
+        // one that thread rents next, instead of a new 64 KB array to clear).
+        if (_chunks is [var only])
+        {
+            var bytes = only.AsSpan(0, (int)_length).ToArray();
+            ReturnChunks(_chunks);
+            _chunks = null;
+            return new ReceivedDataSet(bytes, syntax);
+        }
+
         var result = _file is not null ? new ReceivedDataSet(_file, syntax) : new ReceivedDataSet(_chunks!, _length, syntax);
         _chunks = null;
         _file = null;

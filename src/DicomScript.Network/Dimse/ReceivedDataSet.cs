@@ -22,6 +22,12 @@ public sealed class ReceivedDataSet : IDisposable
         TransferSyntax = syntax;
     }
 
+    internal ReceivedDataSet(byte[] bytes, DicomTransferSyntax syntax)
+    {
+        _contiguous = bytes;
+        TransferSyntax = syntax;
+    }
+
     internal ReceivedDataSet(FileStream file, DicomTransferSyntax syntax)
     {
         _file = file;
@@ -30,7 +36,7 @@ public sealed class ReceivedDataSet : IDisposable
 
     public DicomTransferSyntax TransferSyntax { get; }
 
-    public long Length => _chunks is not null ? _chunkedLength : _file!.Length;
+    public long Length => _chunks is not null ? _chunkedLength : _file?.Length ?? _contiguous!.Length;
 
     /// <summary>True when the bytes were spilled to a temporary file.</summary>
     public bool IsSpilledToFile => _file is not null;
@@ -69,6 +75,12 @@ public sealed class ReceivedDataSet : IDisposable
     public async Task CopyToAsync(Stream destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
+        if (_file is null && _chunks is null)
+        {
+            await destination.WriteAsync(_contiguous, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (_chunks is not null)
         {
             foreach (var (chunk, length) in DataSetBuffer.Chunks(_chunks, _chunkedLength))

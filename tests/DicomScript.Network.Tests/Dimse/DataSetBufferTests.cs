@@ -28,6 +28,23 @@ public class DataSetBufferTests
     }
 
     [Test]
+    public void Complete_WithinOneChunk_BytesStayWhileThePoolReusesTheChunk()
+    {
+        var bytes = new byte[300];
+        new Random(300).NextBytes(bytes);
+        using var buffer = new DataSetBuffer(long.MaxValue, Path.GetTempPath());
+        buffer.Append(bytes);
+        using var received = buffer.Complete(DicomTransferSyntax.ExplicitVRLittleEndian);
+
+        // The chunk went back to the pool: this thread gets it next, and overwrites it.
+        var reused = System.Buffers.ArrayPool<byte>.Shared.Rent(DataSetBuffer.ChunkSize);
+        reused.AsSpan().Fill(0xFF);
+        System.Buffers.ArrayPool<byte>.Shared.Return(reused);
+        Assert.That(received.ReadAll().ToArray(), Is.EqualTo(bytes));
+        Assert.That(received.Length, Is.EqualTo(300));
+    }
+
+    [Test]
     public async Task Append_PastThreshold_SpillsToTemporaryFileDeletedOnDispose()
     {
         var folder = Directory.CreateTempSubdirectory("spill-");
