@@ -147,6 +147,7 @@ internal static class CommandLine
         }
 
         await using var scripts = lua;
+        await using var trimmer = NativeHeapTrimmer.Start(TimeSpan.FromSeconds(1));
         server.Start();
         await rest.StartAsync().ConfigureAwait(false);
         lua.Start();
