@@ -3,11 +3,12 @@ using System.Runtime.InteropServices;
 namespace DicomScript.Host;
 
 /// <summary>
-/// Gives back to the system, every few seconds, the memory the C heap (glibc's malloc, which
-/// SQLite and the runtime's native parts use) keeps after a burst of work. Freed blocks between
-/// used ones stay in the process otherwise: after 10,000 instances received over 4 associations a
-/// thread's heap held ~17 MB of them for good (bench/README.md "Archive"). Orthanc later added a
-/// setting for the same reason (MallocArenaMax). Elsewhere than glibc it does nothing.
+/// Gives back to the system, periodically (every second in the server), the memory the C heap
+/// (glibc's malloc, which SQLite and the runtime's native parts use) keeps after a burst of work.
+/// Freed blocks between used ones stay in the process otherwise: after 10,000 instances received
+/// over 4 associations a thread's heap held ~17 MB of them for good (bench/README.md "Archive").
+/// Orthanc's versions after 1.10.1 do the same (a thread calling malloc_trim, and MallocArenaMax).
+/// Elsewhere than glibc it does nothing.
 /// </summary>
 internal sealed partial class NativeHeapTrimmer : IAsyncDisposable
 {

@@ -85,7 +85,7 @@ public sealed partial class SqliteIndex
     }
 
     /// <summary>
-    /// Every resource with its parent and main tags, read in one statement: what the finder
+    /// Every resource with its parent and main tags, read at once: what the finder
     /// scans. A whole-index read is fine at the sizes a scripted PACS node holds today; a finder
     /// that pushes constraints into SQL can replace it without changing its callers.
     /// </summary>
@@ -221,8 +221,8 @@ public sealed partial class SqliteIndex
     }
 
     // Resources (the ids a statement or WITH clause named "scope" gives) with their main tags (only
-    // those of `tags` unless null), read with typed readers (no per-value boxing: this is the hot
-    // part of every C-FIND and /tools/find). First the resources, then their tags.
+    // those of `tags` unless null), read by RowReaders (this is the hot part of every C-FIND and
+    // /tools/find). First the resources, then their tags.
     private List<IndexedResource> ReadResources(string scope, (string Name, object Value)[] parameters, IReadOnlyCollection<DicomTag>? tags = null)
     {
         var sql = (scope.StartsWith("WITH", StringComparison.Ordinal) ? scope : $"WITH scope(id) AS ({scope})") + """
