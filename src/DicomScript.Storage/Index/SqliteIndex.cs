@@ -60,22 +60,24 @@ public sealed partial class SqliteIndex : IDisposable
         var version = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'GlobalProperties'") == 0
             ? null
             : connection.ExecuteScalar<string?>("SELECT value FROM GlobalProperties WHERE property = 1");
-        if (version is "1" or "2" or "3" or "4" or "5")
+        if (int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var from) && from is >= 1 and < IndexSchema.Version)
         {
+            // Each step from the version it upgrades, in order.
             using var transaction = connection.BeginTransaction();
-            if (version == "1")
+            if (from < 2)
                 connection.Execute(IndexSchema.MigrateFrom1, transaction: transaction);
-            if (version is "1" or "2")
+            if (from < 3)
                 connection.Execute(IndexSchema.MigrateFrom2, transaction: transaction);
-            if (version is not "4" and not "5")
+            if (from < 4)
             {
                 connection.Execute(IndexSchema.MigrateFrom3, transaction: transaction);
                 AddFoldedIdentifiers(connection, transaction);
             }
 
-            if (version is not "5")
+            if (from < 5)
                 connection.Execute(IndexSchema.MigrateFrom4, transaction: transaction);
-            connection.Execute(IndexSchema.MigrateFrom5, transaction: transaction);
+            if (from < 6)
+                connection.Execute(IndexSchema.MigrateFrom5, transaction: transaction);
             connection.Execute(IndexSchema.Create, transaction: transaction);
             transaction.Commit();
             version = IndexSchema.Version.ToString(CultureInfo.InvariantCulture);

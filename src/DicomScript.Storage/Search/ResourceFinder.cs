@@ -80,7 +80,7 @@ public sealed class ResourceFinder
     {
         // Plain loops: this runs for every key of every C-FIND answer.
         var ancestry = new List<IReadOnlyDictionary<DicomTag, string>>(4);
-        for (IndexedResource? current = resource; current is not null; current = Parent(current))
+        foreach (var current in Ancestry(resource))
         {
             if (current.Level != ResourceLevel.Patient || resource.Level == ResourceLevel.Patient)
                 ancestry.Add(current.MainTags);
