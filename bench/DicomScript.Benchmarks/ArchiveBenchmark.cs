@@ -147,8 +147,7 @@ internal static class ArchiveBenchmark
             times.Add(watch.Elapsed.TotalMilliseconds);
         }
 
-        times.Sort();
-        return (answers, (times[(times.Count - 1) / 2] + times[times.Count / 2]) / 2);
+        return (answers, Figures.Median(times));
     }
 
     private static async Task<int> CountAsync(IAsyncEnumerable<DicomDataset> answers)
