@@ -37,7 +37,7 @@ public sealed partial class DicomAssociation
         catch (DicomNetworkException ex) when (ex.Reason is NetworkError.MalformedPdu or NetworkError.PduTooLong)
         {
             association.Apply(AssociationEvent.InvalidPduReceived); // AA-1: abort, we are not associated
-            await association.SendDirectAsync(new AAbort(AbortSource.ServiceProvider, AbortReason.UnrecognizedPdu)).ConfigureAwait(false);
+            await association.SendPduAsync(new AAbort(AbortSource.ServiceProvider, AbortReason.UnrecognizedPdu)).ConfigureAwait(false);
             Log.ConnectionDropped(logger, association.Remote, ex.Message);
             association.CloseTransport();
             return null;
@@ -55,7 +55,7 @@ public sealed partial class DicomAssociation
             var evt = first is null ? AssociationEvent.TransportClosed : EventFor(first);
             var action = association.Apply(evt);
             if (action == AssociationAction.AA1)
-                await association.SendDirectAsync(new AAbort(AbortSource.ServiceUser, AbortReason.NotSpecified)).ConfigureAwait(false);
+                await association.SendPduAsync(new AAbort(AbortSource.ServiceUser, AbortReason.NotSpecified)).ConfigureAwait(false);
             Log.ConnectionDropped(logger, association.Remote, first is null ? "closed by peer" : $"{first.Type} before A-ASSOCIATE-RQ");
             association.CloseTransport();
             return null;
@@ -68,7 +68,7 @@ public sealed partial class DicomAssociation
             association.SetContexts(request, accept);
             association.Apply(AssociationEvent.LocalAssociateAccept); // AE-7
             Log.AssociationAccepted(logger, request.CallingAETitle, association.Remote, request.CalledAETitle, association.Contexts.Count, request.PresentationContexts.Count);
-            await association.SendDirectAsync(accept).ConfigureAwait(false);
+            await association.SendPduAsync(accept).ConfigureAwait(false);
             association.Start(handler);
             return association;
         }
@@ -76,7 +76,7 @@ public sealed partial class DicomAssociation
         association.Request = request;
         association.Apply(AssociationEvent.LocalAssociateReject); // AE-8
         Log.AssociationRejected(logger, request.CallingAETitle, association.Remote, request.CalledAETitle, decision.Reason ?? "rejected");
-        await association.SendDirectAsync(decision.Reject!).ConfigureAwait(false);
+        await association.SendPduAsync(decision.Reject!).ConfigureAwait(false);
         await association.AwaitCloseAsync().ConfigureAwait(false);
         return null;
     }
@@ -113,7 +113,7 @@ public sealed partial class DicomAssociation
         Pdu.Pdu? answer;
         try
         {
-            await association.SendDirectAsync(ours).ConfigureAwait(false);
+            await association.SendPduAsync(ours).ConfigureAwait(false);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.ArtimTimeout);
             answer = await PduReader.ReadAsync(association._stream, options.MaxPduLength, timeout.Token).ConfigureAwait(false);
@@ -143,7 +143,7 @@ public sealed partial class DicomAssociation
             default:
                 association.Apply(answer is null ? AssociationEvent.TransportClosed : AssociationEvent.InvalidPduReceived);
                 if (answer is not null)
-                    await association.SendDirectAsync(new AAbort(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu)).ConfigureAwait(false);
+                    await association.SendPduAsync(new AAbort(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu)).ConfigureAwait(false);
                 association.CloseTransport();
                 throw new DicomNetworkException(NetworkError.UnexpectedPdu, $"{host}:{port} answered the association request with {answer?.Type.ToString() ?? "a closed connection"}");
         }
@@ -160,20 +160,6 @@ public sealed partial class DicomAssociation
         PduType.Abort => AssociationEvent.AbortReceived,
         _ => AssociationEvent.InvalidPduReceived,
     };
-
-    // Before the writer loop runs (establishment) PDUs are written directly.
-    private async Task SendDirectAsync(Pdu.Pdu pdu)
-    {
-        try
-        {
-            await PduWriter.WriteAsync(_output, pdu, CancellationToken.None).ConfigureAwait(false);
-            await _output.FlushAsync().ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-            // the peer is gone; closing follows
-        }
-    }
 
     // Sta13: wait (ARTIM) for the peer to close the connection, then close ours.
     private async Task AwaitCloseAsync()

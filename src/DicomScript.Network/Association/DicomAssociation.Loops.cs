@@ -3,54 +3,43 @@ using DicomScript.Network.Pdu;
 
 namespace DicomScript.Network.Association;
 
-// The reader, writer and request loops of an established association.
+// The reader and request loops of an established association.
 public sealed partial class DicomAssociation
 {
-    private async Task WriterLoopAsync()
-    {
-        try
-        {
-            await foreach (var pdu in _outgoing.Reader.ReadAllAsync(_lifetime.Token).ConfigureAwait(false))
-            {
-                await PduWriter.WriteAsync(_output, pdu, _lifetime.Token).ConfigureAwait(false);
-                if (!_outgoing.Reader.TryPeek(out _))
-                    await _output.FlushAsync(_lifetime.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The reader loop sees the same broken connection and ends the association.
-        }
-    }
-
     private async Task RequestLoopAsync()
     {
         await foreach (var request in _requests.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-            _requestsInProgress[request.MessageId] = cancel;
-            try
-            {
-                if (_handler is null)
-                    await SendResponseAsync(request, DimseStatus.UnrecognizedOperation, CancellationToken.None).ConfigureAwait(false);
-                else
-                    await _handler(this, request, cancel.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !_lifetime.IsCancellationRequested)
-            {
-                // A handler that throws must not end the association; the peer gets a failure status.
-                Log.HandlerFailed(_logger, ex, request.Field.ToString(), Remote);
-                await TrySendFailureAsync(request).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // the association is ending
-            }
-            finally
-            {
-                _requestsInProgress.TryRemove(request.MessageId, out _);
-                request.Dispose();
-            }
+            await HandleRequestAsync(request).ConfigureAwait(false);
+            Interlocked.Decrement(ref _queuedRequests);
+        }
+    }
+
+    private async Task HandleRequestAsync(DimseMessage request)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        _requestsInProgress[request.MessageId] = cancel;
+        try
+        {
+            if (_handler is null)
+                await SendResponseAsync(request, DimseStatus.UnrecognizedOperation, CancellationToken.None).ConfigureAwait(false);
+            else
+                await _handler(this, request, cancel.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_lifetime.IsCancellationRequested)
+        {
+            // A handler that throws must not end the association; the peer gets a failure status.
+            Log.HandlerFailed(_logger, ex, request.Field.ToString(), Remote);
+            await TrySendFailureAsync(request).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // the association is ending
+        }
+        finally
+        {
+            _requestsInProgress.TryRemove(request.MessageId, out _);
+            request.Dispose();
         }
     }
 
@@ -114,7 +103,6 @@ public sealed partial class DicomAssociation
             CloseTransport();
             _requests.Writer.TryComplete();
             await _requestLoop.ConfigureAwait(false);
-            await _writerLoop.ConfigureAwait(false);
             foreach (var partial in _partial.Values)
                 partial.Dispose();
             _partial.Clear();
@@ -153,7 +141,7 @@ public sealed partial class DicomAssociation
                 _requests.Writer.TryComplete();
                 await _requestLoop.ConfigureAwait(false);
                 Apply(AssociationEvent.LocalReleaseResponse);
-                await _outgoing.Writer.WriteAsync(new AReleaseRp()).ConfigureAwait(false);
+                await SendPduAsync(new AReleaseRp()).ConfigureAwait(false);
                 Log.AssociationReleased(_logger, Remote);
                 _releaseConfirmed.TrySetResult();
                 return true; // Sta13: the next read sees the close (AR-5) or ARTIM ends it
@@ -169,14 +157,14 @@ public sealed partial class DicomAssociation
                 if (IsRequestor)
                 {
                     Apply(AssociationEvent.LocalReleaseResponse); // AR-9
-                    await _outgoing.Writer.WriteAsync(new AReleaseRp()).ConfigureAwait(false);
+                    await SendPduAsync(new AReleaseRp()).ConfigureAwait(false);
                 }
 
                 return true;
 
             case AssociationAction.AR10:
                 Apply(AssociationEvent.LocalReleaseResponse); // AR-4
-                await _outgoing.Writer.WriteAsync(new AReleaseRp()).ConfigureAwait(false);
+                await SendPduAsync(new AReleaseRp()).ConfigureAwait(false);
                 _releaseConfirmed.TrySetResult();
                 return true;
 
@@ -229,7 +217,7 @@ public sealed partial class DicomAssociation
 
                     _partial.Remove(pdv.PresentationContextId);
                     partial.Dispose();
-                    Deliver(new DimseMessage(pdv.PresentationContextId, partial.Command, null));
+                    await DeliverAsync(new DimseMessage(pdv.PresentationContextId, partial.Command, null)).ConfigureAwait(false);
                 }
                 else
                 {
@@ -241,7 +229,7 @@ public sealed partial class DicomAssociation
                     _partial.Remove(pdv.PresentationContextId);
                     var dataSet = partial.Data.Complete(context.TransferSyntax);
                     partial.Dispose();
-                    Deliver(new DimseMessage(pdv.PresentationContextId, partial.Command!, dataSet));
+                    await DeliverAsync(new DimseMessage(pdv.PresentationContextId, partial.Command!, dataSet)).ConfigureAwait(false);
                 }
             }
             catch (DicomNetworkException ex)
@@ -254,7 +242,7 @@ public sealed partial class DicomAssociation
         return true;
     }
 
-    private void Deliver(DimseMessage message)
+    private async Task DeliverAsync(DimseMessage message)
     {
         if (message.IsResponse)
         {
@@ -277,25 +265,27 @@ public sealed partial class DicomAssociation
             return;
         }
 
+        // Nothing to cancel in a C-STORE or C-ECHO and the peer waits for the answer: with no
+        // request before it, handling it here saves handing it to the request loop's thread.
+        if (message.Field is CommandField.CStoreRq or CommandField.CEchoRq && Volatile.Read(ref _queuedRequests) == 0)
+        {
+            await HandleRequestAsync(message).ConfigureAwait(false);
+            return;
+        }
+
+        Interlocked.Increment(ref _queuedRequests);
         if (!_requests.Writer.TryWrite(message))
+        {
+            Interlocked.Decrement(ref _queuedRequests);
             message.Dispose();
+        }
     }
 
     private async Task AbortWithAsync(AAbort abort, DicomNetworkException reason)
     {
         Log.AssociationAborted(_logger, Remote, reason.Message);
-        await SendDirectAfterQueueAsync(abort).ConfigureAwait(false);
+        await SendPduAsync(abort).ConfigureAwait(false);
         End(reason);
-    }
-
-    // An abort goes out after what is already queued, then the connection closes.
-    private async Task SendDirectAfterQueueAsync(Pdu.Pdu pdu)
-    {
-        if (_outgoing.Writer.TryWrite(pdu))
-        {
-            _outgoing.Writer.TryComplete();
-            await Task.WhenAny(_writerLoop, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
-        }
     }
 
     private void End(DicomNetworkException? failure)

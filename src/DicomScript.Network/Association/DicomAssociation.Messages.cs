@@ -14,42 +14,97 @@ public sealed partial class DicomAssociation
     /// Sends a message: the command in its own P-DATA-TF, then the dataset (already encoded in the
     /// context's transfer syntax) in PDUs no larger than the peer accepts. Messages never interleave.
     /// </summary>
-    public async Task SendAsync(byte presentationContextId, DicomDataset command, ReadOnlyMemory<byte>? dataSet, CancellationToken cancellationToken)
+    public Task SendAsync(byte presentationContextId, DicomDataset command, ReadOnlyMemory<byte>? dataSet, CancellationToken cancellationToken) =>
+        SendAsync(presentationContextId, command, dataSet, flush: true, cancellationToken);
+
+    /// <summary>
+    /// Sends a message, written by the caller's own thread under the write lock. With
+    /// <paramref name="flush"/> false (the caller sends another message at once: C-FIND answers) its
+    /// bytes may wait in the send buffer (64 KB) and leave with the next flushed message, in one send.
+    /// </summary>
+    public Task SendAsync(byte presentationContextId, DicomDataset command, ReadOnlyMemory<byte>? dataSet, bool flush, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var commandBytes = DimseCommands.Encode(command);
         var maxData = (int)Math.Min(PeerMaxPduLength == 0 ? 1 << 20 : PeerMaxPduLength, 1 << 20) - 6;
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        return WriteLockedAsync(async () =>
         {
             var action = Apply(AssociationEvent.LocalPDataRequest);
             if (action is not (AssociationAction.DT1 or AssociationAction.AR7))
                 throw new DicomNetworkException(NetworkError.ConnectionClosed, $"cannot send: the association is {State}");
-            await EnqueueFragmentsAsync(presentationContextId, isCommand: true, commandBytes, maxData, cancellationToken).ConfigureAwait(false);
+            // Once the first PDU is under way only the association's end stops it: a message cut
+            // short would leave the peer reading garbage.
+            await WriteFragmentsAsync(presentationContextId, isCommand: true, commandBytes, maxData).ConfigureAwait(false);
             if (dataSet is { } data)
-                await EnqueueFragmentsAsync(presentationContextId, isCommand: false, data, maxData, cancellationToken).ConfigureAwait(false);
+                await WriteFragmentsAsync(presentationContextId, isCommand: false, data, maxData).ConfigureAwait(false);
+            if (flush)
+                await _output.FlushAsync(_lifetime.Token).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <summary>Sends what messages sent with flush false left in the send buffer.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => WriteLockedAsync(() => _output.FlushAsync(_lifetime.Token), cancellationToken);
+
+    // Writes under the write lock (waited for with the caller's token); a connection that broke or
+    // closed meanwhile surfaces as the association's end.
+    private async Task WriteLockedAsync(Func<Task> write, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await write().ConfigureAwait(false);
         }
-        catch (ChannelClosedException ex)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException || (ex is OperationCanceledException && _lifetime.IsCancellationRequested))
         {
             throw new DicomNetworkException(NetworkError.ConnectionClosed, "the association has ended", ex);
         }
         finally
         {
-            _sendLock.Release();
+            _writeLock.Release();
         }
     }
 
-    private async Task EnqueueFragmentsAsync(byte id, bool isCommand, ReadOnlyMemory<byte> bytes, int maxData, CancellationToken cancellationToken)
+    private async Task WriteFragmentsAsync(byte id, bool isCommand, ReadOnlyMemory<byte> bytes, int maxData)
     {
         var offset = 0;
         do
         {
             var length = Math.Min(maxData, bytes.Length - offset);
             var last = offset + length == bytes.Length;
-            await _outgoing.Writer.WriteAsync(new PDataTf([new Pdv(id, isCommand, last, bytes.Slice(offset, length))]), cancellationToken).ConfigureAwait(false);
+            await PduWriter.WriteAsync(_output, new PDataTf([new Pdv(id, isCommand, last, bytes.Slice(offset, length))]), _lifetime.Token).ConfigureAwait(false);
             offset += length;
         }
         while (offset < bytes.Length);
+    }
+
+    // A PDU of its own (association answer, release, abort), flushed at once, after the message being
+    // written if any. A write that fails is left to the reader, which sees the same broken connection;
+    // a message stuck on a peer that stopped reading is waited for 2 s at most.
+    private async Task SendPduAsync(Pdu.Pdu pdu)
+    {
+        try
+        {
+            if (!await _writeLock.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false))
+                return;
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // disposed: nothing to send on
+        }
+
+        try
+        {
+            await PduWriter.WriteAsync(_output, pdu, _lifetime.Token).ConfigureAwait(false);
+            await _output.FlushAsync(_lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // the peer is gone; closing follows
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     /// <summary>Answers a request with a status (and optionally a dataset).</summary>
@@ -120,10 +175,10 @@ public sealed partial class DicomAssociation
             return;
         try
         {
-            await _outgoing.Writer.WriteAsync(new AReleaseRq(), cancellationToken).ConfigureAwait(false);
+            await SendPduAsync(new AReleaseRq()).ConfigureAwait(false);
             await _releaseConfirmed.Task.WaitAsync(_options.ArtimTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is TimeoutException or ChannelClosedException)
+        catch (TimeoutException)
         {
             await AbortAsync().ConfigureAwait(false);
         }
@@ -135,7 +190,7 @@ public sealed partial class DicomAssociation
     public async Task AbortAsync()
     {
         if (Apply(AssociationEvent.LocalAbortRequest) is AssociationAction.AA1)
-            await SendDirectAfterQueueAsync(new AAbort(AbortSource.ServiceUser, AbortReason.NotSpecified)).ConfigureAwait(false);
+            await SendPduAsync(new AAbort(AbortSource.ServiceUser, AbortReason.NotSpecified)).ConfigureAwait(false);
         End(new DicomNetworkException(NetworkError.Aborted, "aborted locally"));
     }
 }

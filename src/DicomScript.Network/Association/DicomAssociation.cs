@@ -16,15 +16,16 @@ public delegate Task DimseRequestHandler(DicomAssociation association, DimseMess
 /// One DICOM association, either side. A reader loop takes PDUs through the PS3.8 state table,
 /// assembles DIMSE messages from PDVs, routes responses to the requests awaiting them and queues
 /// requests for <see cref="DimseRequestHandler"/> (one at a time, in order; C-CANCEL is acted on at
-/// once). All PDUs leave through one writer loop, so nothing locks the socket.
+/// once). A C-STORE or C-ECHO that finds no request in progress is handled on the reader's own
+/// thread: it cannot be canceled, and the peer waits for its answer anyway. Senders write their PDUs
+/// themselves, one message at a time under the write lock: no hand-over to another thread.
 /// </summary>
 public sealed partial class DicomAssociation : IAsyncDisposable
 {
     private readonly Stream _stream;
 
     // Writes go through a buffer so that a PDU header, a PDV header and its data leave in one send,
-    // not three tiny TCP segments (Nagle is off). Only the writer loop (or establishment, before it
-    // runs) writes, so the buffer needs no lock.
+    // not three tiny TCP segments (Nagle is off). Only the holder of _writeLock writes to it.
     private readonly BufferedStream _output;
     private readonly PduReader.ReceiveBuffer _receiveBuffer = new();
     private readonly IDisposable? _connection;
@@ -32,8 +33,7 @@ public sealed partial class DicomAssociation : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly AssociationStateMachine _machine;
     private readonly Lock _stateLock = new();
-    private readonly Channel<Pdu.Pdu> _outgoing = Channel.CreateUnbounded<Pdu.Pdu>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<ushort, Channel<DimseMessage>> _pendingResponses = new();
     private readonly ConcurrentDictionary<ushort, CancellationTokenSource> _requestsInProgress = new();
     private readonly Channel<DimseMessage> _requests = Channel.CreateUnbounded<DimseMessage>(new UnboundedChannelOptions { SingleReader = true });
@@ -42,9 +42,9 @@ public sealed partial class DicomAssociation : IAsyncDisposable
     private readonly Dictionary<byte, PartialMessage> _partial = [];
     private DimseRequestHandler? _handler;
     private Task _readerLoop = Task.CompletedTask;
-    private Task _writerLoop = Task.CompletedTask;
     private Task _requestLoop = Task.CompletedTask;
     private int _nextMessageId;
+    private int _queuedRequests; // in the request loop's queue or in its hands
 
     private DicomAssociation(Stream stream, IDisposable? connection, EndPoint? remote, bool isRequestor, AssociationOptions options, ILogger logger)
     {
@@ -97,7 +97,6 @@ public sealed partial class DicomAssociation : IAsyncDisposable
     private void Start(DimseRequestHandler? handler)
     {
         _handler = handler;
-        _writerLoop = Task.Run(WriterLoopAsync);
         _requestLoop = Task.Run(RequestLoopAsync);
         _readerLoop = Task.Run(ReaderLoopAsync);
     }
@@ -158,12 +157,11 @@ public sealed partial class DicomAssociation : IAsyncDisposable
         }
 
         _lifetime.Dispose();
-        _sendLock.Dispose();
+        _writeLock.Dispose();
     }
 
     private void CloseTransport()
     {
-        _outgoing.Writer.TryComplete();
         try
         {
             _lifetime.Cancel();

@@ -107,10 +107,28 @@ internal sealed class RequestDispatcher
         ushort status = DimseStatus.Success;
         try
         {
-            await foreach (var match in find.FindAsync(new QueryRequest(caller, request.AffectedSopClassUid ?? "", identifier), cancellationToken).ConfigureAwait(false))
+            // The answers at hand leave together (64 KB to a send); when the next one is not ready
+            // yet, those written so far are flushed first, so that a slow search's answers arrive as
+            // they are found (and a peer can cancel after the first).
+            var answers = find.FindAsync(new QueryRequest(caller, request.AffectedSopClassUid ?? "", identifier), cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using (answers.ConfigureAwait(false))
             {
-                var pending = DimseCommands.Response(request.Command, DimseStatus.Pending, hasDataSet: true);
-                await association.SendAsync(request.PresentationContextId, pending, DicomWriter.Encode(match, context.TransferSyntax), cancellationToken).ConfigureAwait(false);
+                var unflushed = false;
+                while (true)
+                {
+                    var next = answers.MoveNextAsync();
+                    if (unflushed && !next.IsCompleted)
+                    {
+                        await association.FlushAsync(cancellationToken).ConfigureAwait(false);
+                        unflushed = false;
+                    }
+
+                    if (!await next.ConfigureAwait(false))
+                        break;
+                    var pending = DimseCommands.Response(request.Command, DimseStatus.Pending, hasDataSet: true);
+                    await association.SendAsync(request.PresentationContextId, pending, DicomWriter.Encode(answers.Current, context.TransferSyntax), flush: false, cancellationToken).ConfigureAwait(false);
+                    unflushed = true;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
