@@ -35,6 +35,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     private readonly ConcurrentQueue<(string Callback, string Argument)> _queue = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly List<Job> _routed = []; // the routing jobs of the page being delivered
     private Thread? _thread;
     private long _delivered; // the last change delivered
     private long _deliveredLogged; // the last entry of the event log delivered
@@ -151,12 +152,18 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
                 Interlocked.Exchange(ref _deliveredLogged, eventSeq);
         }
 
-        SaveProgress();
+        // The page's routing jobs are saved with the progress, in one transaction, then run.
+        if (_routed.Count > 0)
+            _archive.Jobs.SubmitAll(_routed, SaveProgress);
+        else
+            SaveProgress();
+        _routed.Clear();
         return true;
     }
 
     // Saved, the logged events delivered are dropped: only the dispatcher reads them.
-    private void SaveProgress() => _archive.Index.SaveEventProgress(Interlocked.Read(ref _delivered), Interlocked.Read(ref _deliveredLogged));
+    private void SaveProgress(IReadOnlyCollection<(string Id, string Content)>? jobs = null) =>
+        _archive.Index.SaveEventProgress(Interlocked.Read(ref _delivered), Interlocked.Read(ref _deliveredLogged), jobs);
 
     private void Deliver(Change change)
     {
@@ -232,7 +239,8 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     private void Invoke(string callback, Func<Lua, int> arguments) => Guarded(callback, () => _engine.Call(callback, arguments, (_, _) => 0, 0));
 
     // OnStoredInstance and OnStable*: the operations the callback records with the routing helpers
-    // become one SequenceOfOperations job, read with keepStrings (a '77' stays a string).
+    // become one SequenceOfOperations job, read with keepStrings (a '77' stays a string), submitted
+    // with the page's progress.
     private void InvokeRouting(string callback, Func<Lua, int> arguments) => Guarded(callback, () =>
     {
         var operations = _engine.Call(RoutingRunner, lua =>
@@ -241,7 +249,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
             return 1 + arguments(lua);
         }, (lua, count) => count > 0 ? LuaJson.Read(lua, -count, keepStrings: true) : null, null);
         if (operations is JsonArray { Count: > 0 } recorded)
-            _archive.Jobs.Submit(new SequenceOfOperationsJob(_archive, recorded));
+            _routed.Add(new SequenceOfOperationsJob(_archive, recorded));
     });
 
     private void Guarded(string callback, Action deliver)

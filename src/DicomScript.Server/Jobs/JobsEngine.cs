@@ -131,14 +131,48 @@ public sealed partial class JobsEngine : IAsyncDisposable
         var handler = new JobHandler(Guid.NewGuid().ToString(), job, priority, Now);
         lock (_lock)
         {
-            _jobs.Add(handler.Id, handler);
             Save(handler);
-            Enqueue(handler);
+            Queue(handler);
         }
 
-        LogSubmitted(_logger, job.Type, priority, handler.Id);
-        JobSubmitted?.Invoke(handler.Id);
+        Announce(handler);
         return handler;
+    }
+
+    /// <summary>
+    /// Queues jobs made together (the routing jobs of a page of Lua events, priority 0); their IDs.
+    /// Their saved states go to <paramref name="save"/> (none without SaveJobs), for the caller to
+    /// write in its own transaction (with what made them) before any of them can run.
+    /// </summary>
+    public IReadOnlyList<string> SubmitAll(IReadOnlyList<Job> jobs, Action<IReadOnlyCollection<(string Id, string Content)>> save)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(save);
+        var handlers = jobs.Select(job => new JobHandler(Guid.NewGuid().ToString(), job, 0, Now)).ToList();
+        lock (_lock)
+        {
+            save(_store is null ? [] : [.. handlers.Select(h => (h.Id, h.Serialize()))]);
+            foreach (var handler in handlers)
+                Queue(handler);
+        }
+
+        foreach (var handler in handlers)
+            Announce(handler);
+        return [.. handlers.Select(h => h.Id)];
+    }
+
+    // Under the lock.
+    private void Queue(JobHandler handler)
+    {
+        _jobs.Add(handler.Id, handler);
+        Enqueue(handler);
+    }
+
+    // Outside the lock: OnJobSubmitted may call back into the engine.
+    private void Announce(JobHandler handler)
+    {
+        LogSubmitted(_logger, handler.Job.Type, handler.Priority, handler.Id);
+        JobSubmitted?.Invoke(handler.Id);
     }
 
     /// <summary>The IDs of every job in the engine, in ID order (as Orthanc lists them).</summary>

@@ -57,9 +57,11 @@ public sealed partial class SqliteIndex
     /// <summary>
     /// Records how far the Lua events were delivered, in the change log and in the event log, and
     /// forgets the event log's entries up to <paramref name="deliveredEvent"/> (nobody reads them
-    /// again): one transaction, as often as the dispatcher delivers a page.
+    /// again); with the <paramref name="jobs"/> those events made (routing jobs): one transaction, as
+    /// often as the dispatcher delivers a page. A job and the event it comes from are saved together:
+    /// after a crash neither is lost nor made twice.
     /// </summary>
-    public void SaveEventProgress(long deliveredChange, long deliveredEvent)
+    public void SaveEventProgress(long deliveredChange, long deliveredEvent, IReadOnlyCollection<(string Id, string Content)>? jobs = null)
     {
         lock (_lock)
         {
@@ -67,6 +69,8 @@ public sealed partial class SqliteIndex
             WriteGlobalProperty(GlobalProperty.LuaEventsDelivered, deliveredChange.ToString(CultureInfo.InvariantCulture), transaction);
             WriteGlobalProperty(GlobalProperty.LuaLoggedEventsDelivered, deliveredEvent.ToString(CultureInfo.InvariantCulture), transaction);
             _prepared.Execute(transaction, "DELETE FROM EventLog WHERE seq <= @seq", ("@seq", deliveredEvent));
+            foreach (var (id, content) in jobs ?? [])
+                WriteJob(id, content, transaction);
             transaction.Commit();
         }
     }

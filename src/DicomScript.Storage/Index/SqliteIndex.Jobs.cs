@@ -14,12 +14,15 @@ public sealed partial class SqliteIndex
         lock (_lock)
         {
             using var transaction = forgotten is { Count: > 0 } ? _connection.BeginTransaction() : null;
-            _prepared.Execute(transaction, "INSERT INTO Jobs(id, content) VALUES (@id, @content) ON CONFLICT(id) DO UPDATE SET content = excluded.content",
-                ("@id", id), ("@content", content));
+            WriteJob(id, content, transaction);
             ForgetJobs(forgotten ?? [], transaction);
             transaction?.Commit();
         }
     }
+
+    private void WriteJob(string id, string content, SqliteTransaction? transaction) =>
+        _prepared.Execute(transaction, "INSERT INTO Jobs(id, content) VALUES (@id, @content) ON CONFLICT(id) DO UPDATE SET content = excluded.content",
+            ("@id", id), ("@content", content));
 
     /// <summary>Forgets jobs (they left the engine's history, or cannot be read).</summary>
     public void DeleteJobs(IReadOnlyCollection<string> ids)

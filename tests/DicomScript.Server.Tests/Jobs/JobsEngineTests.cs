@@ -252,6 +252,46 @@ public class JobsEngineTests
     }
 
     [Test]
+    public async Task SubmitAll_SavedInTheCallersTransactionBeforeRunning_AndResumedAfterARestart()
+    {
+        var engine = Start(workers: 1);
+        var gate = new TaskCompletionSource();
+        var blocker = new ScriptedJob("blocker", 1) { Hold = (0, gate) };
+        engine.Submit(blocker);
+        await blocker.Holding.Task.WaitAsync(Patience);
+
+        var saved = new List<(string Id, string Content)>();
+        var ids = engine.SubmitAll([new ScriptedJob("a", 1), new ScriptedJob("b", 2)], jobs =>
+        {
+            Assert.That(ScriptedJob.Log, Has.None.StartsWith("a:").And.None.StartsWith("b:"), "a job ran before it was saved");
+            saved.AddRange(jobs);
+            _index.SaveEventProgress(7, 3, jobs);
+        });
+        Assert.That(saved.Select(j => j.Id), Is.EqualTo(ids));
+        Assert.That(_index.SavedJobs().Select(j => j.Id), Is.SupersetOf(ids));
+        Assert.That((_index.GetGlobalProperty(GlobalProperty.LuaEventsDelivered), _index.GetGlobalProperty(GlobalProperty.LuaLoggedEventsDelivered)), Is.EqualTo(("7", "3")));
+        Assert.That(ids.Select(id => engine.Describe(id)!.State), Is.All.EqualTo(JobState.Pending));
+        await engine.StopAsync();
+
+        ScriptedJob.Log.Clear();
+        var restarted = Start(workers: 1);
+        foreach (var id in ids)
+            await WaitForStateAsync(restarted, id, JobState.Success);
+        Assert.That(ScriptedJob.Log, Is.SupersetOf(new[] { "a:0", "b:0", "b:1" }));
+    }
+
+    [Test]
+    public async Task SubmitAll_WithSaveJobsOff_GivesNothingToSave_AndRunsThem()
+    {
+        var engine = Start(save: false);
+        IReadOnlyCollection<(string, string)>? given = null;
+        var ids = engine.SubmitAll([new ScriptedJob("a", 1)], jobs => given = jobs);
+        await WaitForStateAsync(engine, ids[0], JobState.Success);
+        Assert.That(given, Is.Empty);
+        Assert.That(_index.SavedJobs(), Is.Empty);
+    }
+
+    [Test]
     public void Describe_UnknownJob_IsNull() => Assert.That(Start().Describe("nope"), Is.Null);
 
     [Test]
