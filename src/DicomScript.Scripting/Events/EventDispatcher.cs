@@ -6,6 +6,7 @@ using DicomScript.Scripting.Engine;
 using DicomScript.Server;
 using DicomScript.Server.Jobs;
 using DicomScript.Server.Scripting;
+using DicomScript.Storage.Identifiers;
 using DicomScript.Storage.Index;
 using KeraLua;
 using Microsoft.Extensions.Logging;
@@ -185,11 +186,12 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     }
 
     // OnStoredInstance(instanceId, tags, metadata, origin); skipped when the instance is gone. The
-    // tags cost a file read, a parse and a conversion, so they are built only for a function that
-    // can see them: the usual routing script declares just `id`, and Lua drops the rest anyway.
+    // tags cost a file read, a parse and a conversion, the metadata a read of the whole resource, so
+    // they are built only for a function that can see them: the usual routing script declares just
+    // `id`, and Lua drops the rest anyway.
     private void DeliverStoredInstance(string instanceId)
     {
-        if (!_callbacks.Has(DefinedCallbacks.OnStoredInstance) || _archive.Index.Get(instanceId) is not { } resource)
+        if (!_callbacks.Has(DefinedCallbacks.OnStoredInstance) || _archive.Index.LevelOf(instanceId) != ResourceLevel.Instance)
             return;
         InvokeRouting(DefinedCallbacks.OnStoredInstance, lua =>
         {
@@ -198,13 +200,15 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
             lua.PushString(instanceId);
             if (visible < 2)
                 return 1;
-            // Read while the lock is held: deleted meanwhile, the instance gets no tags (nil).
+            // Read while the lock is held: deleted meanwhile, the instance gets no tags (nil) and,
+            // once its index rows are gone, empty metadata.
             if (_archive.ReadFile(instanceId) is { } file)
                 CallbackArguments.PushTags(lua, OrthancTagsConverter.Convert(file.Dataset));
             else
                 lua.PushNil();
-            CallbackArguments.PushMetadata(lua, resource.Metadata, _metadataNames);
-            CallbackArguments.PushOrigin(lua, CallbackArguments.OriginOf(resource.Metadata));
+            var metadata = _archive.Index.Get(instanceId)?.Metadata ?? new Dictionary<int, string>();
+            CallbackArguments.PushMetadata(lua, metadata, _metadataNames);
+            CallbackArguments.PushOrigin(lua, CallbackArguments.OriginOf(metadata));
             return 4;
         });
     }
