@@ -36,7 +36,7 @@ public sealed class ReceivedDataSet : IDisposable
 
     public DicomTransferSyntax TransferSyntax { get; }
 
-    public long Length => _chunks is not null ? _chunkedLength : _file?.Length ?? _contiguous!.Length;
+    public long Length => _contiguous?.Length ?? (_chunks is not null ? _chunkedLength : _file!.Length);
 
     /// <summary>True when the bytes were spilled to a temporary file.</summary>
     public bool IsSpilledToFile => _file is not null;
@@ -75,7 +75,7 @@ public sealed class ReceivedDataSet : IDisposable
     public async Task CopyToAsync(Stream destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        if (_file is null && _chunks is null)
+        if (_contiguous is not null)
         {
             await destination.WriteAsync(_contiguous, cancellationToken).ConfigureAwait(false);
             return;

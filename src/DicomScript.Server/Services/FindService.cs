@@ -67,15 +67,15 @@ public sealed class FindService : ICFindHandler
         var sequences = identifier.OfType<DicomSequence>().Select(s => s.Tag).ToList();
         var needsFile = sequences.Count > 0 || keys.Any(k => !ComputedKeys.Contains(k.Tag) && !ResourceFinder.IsMainTag(k.Tag));
         var asked = keys.Select(k => k.Tag).ToHashSet();
+        var asksComputed = asked.Overlaps(ComputedKeys);
         // Only files (sample instances) and computed counts look below the matches; of the main
         // tags, those answered and the series' modalities that ModalitiesInStudy lists are read.
-        var (finder, matches) = _search.Find(level, lookup, readBelow: needsFile || asked.Overlaps(ComputedKeys),
+        var (finder, matches) = _search.Find(level, lookup, readBelow: needsFile || asksComputed,
             readTags: [.. asked.Where(ResourceFinder.IsMainTag), .. asked.Contains(DicomTags.ModalitiesInStudy) ? [DicomTags.Modality] : Array.Empty<DicomTag>()]);
 
         // Past the limit, Orthanc stops with the final status Cancel: the SCU sees the list is partial.
         var limit = level == ResourceLevel.Instance ? _configuration.LimitFindInstances : _configuration.LimitFindResults;
         var retrieveAet = _configuration.DicomAet;
-        var asksComputed = asked.Overlaps(ComputedKeys);
         // Each key's VR is the dictionary's for the whole query, but for a private key read from a file.
         var keyVrs = keys.Select(k => VrOf(k.Tag, null)).ToArray();
         var answered = 0;
