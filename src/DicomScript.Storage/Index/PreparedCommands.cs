@@ -20,8 +20,8 @@ internal sealed class PreparedCommands(SqliteConnection connection) : IDisposabl
         Bind(transaction, sql, parameters).ExecuteScalar() is { } value and not DBNull ? value : null;
 
     /// <summary>A reader over the statement's rows; dispose it before the next use of the same SQL.</summary>
-    public SqliteDataReader Reader(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
-        Bind(null, sql, parameters).ExecuteReader();
+    public SqliteDataReader Reader(SqliteTransaction? transaction, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
+        Bind(transaction, sql, parameters).ExecuteReader();
 
     private SqliteCommand Bind(SqliteTransaction? transaction, string sql, ReadOnlySpan<(string Name, object? Value)> parameters)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dapper;
 using DicomScript.Storage.Identifiers;
 using Microsoft.Data.Sqlite;
 
@@ -28,7 +27,7 @@ public sealed partial class SqliteIndex
         lock (_lock)
         {
             // Prepared once: an idle dispatcher asks fifty times a second.
-            using var reader = _prepared.Reader("""
+            using var reader = _prepared.Reader(null, """
                 SELECT * FROM (
                     SELECT c.seq AS position, 0 AS eventSeq, c.changeType, c.resourceType, r.publicId, c.date
                     FROM Changes c JOIN Resources r ON r.internalId = c.internalId WHERE c.seq > @sinceChange
@@ -51,7 +50,7 @@ public sealed partial class SqliteIndex
     public (long Change, long Event) LastEventSequences()
     {
         lock (_lock)
-            return (LastSequence("Changes"), LastSequence("EventLog"));
+            return (LastSequence("Changes", null), LastSequence("EventLog", null));
     }
 
     /// <summary>
@@ -77,15 +76,16 @@ public sealed partial class SqliteIndex
 
     // An event log entry for each resource of the subtree, by level then age (the rows are still there).
     private void LogDeleted(long id, SqliteTransaction transaction) =>
-        _connection.Execute($"""
+        _prepared.Execute(transaction, $"""
             {SubtreeOf}
             INSERT INTO EventLog(afterChange, changeType, resourceType, publicId, date)
                 SELECT @afterChange, @deleted, r.resourceType, r.publicId, @now FROM sub JOIN Resources r ON r.internalId = sub.id
                 ORDER BY r.resourceType, r.internalId
-            """, new { id, afterChange = LastSequence("Changes"), deleted = (int)ChangeType.Deleted, now = Now() }, transaction);
+            """, ("@id", id), ("@afterChange", LastSequence("Changes", transaction)), ("@deleted", (int)ChangeType.Deleted), ("@now", Now()));
 
     private void LogAlreadyStored(string publicId, SqliteTransaction transaction) =>
-        _connection.Execute("""
+        _prepared.Execute(transaction, """
             INSERT INTO EventLog(afterChange, changeType, resourceType, publicId, date) VALUES (@afterChange, @type, @level, @publicId, @now)
-            """, new { afterChange = LastSequence("Changes"), type = (int)ChangeType.AlreadyStored, level = (int)ResourceLevel.Instance, publicId, now = Now() }, transaction);
+            """, ("@afterChange", LastSequence("Changes", transaction)), ("@type", (int)ChangeType.AlreadyStored), ("@level", (int)ResourceLevel.Instance),
+            ("@publicId", publicId), ("@now", Now()));
 }

@@ -38,7 +38,7 @@ public sealed partial class SqliteIndex
         var found = new Dictionary<string, ResourceInfo>(StringComparer.Ordinal);
         lock (_lock)
         {
-            using var reader = _prepared.Reader("""
+            using var reader = _prepared.Reader(null, """
                 WITH me(id) AS (SELECT internalId FROM Resources WHERE publicId IN (SELECT value FROM json_each(@ids)))
                 SELECT me.id, 0, r.resourceType, r.publicId, p.publicId, CASE WHEN r.resourceType = 3 THEN 1 ELSE r.isStable END
                     FROM me JOIN Resources r ON r.internalId = me.id LEFT JOIN Resources p ON p.internalId = r.parentId
@@ -167,7 +167,7 @@ public sealed partial class SqliteIndex
         ArgumentNullException.ThrowIfNull(internalIds);
         lock (_lock)
         {
-            using var reader = _prepared.Reader("""
+            using var reader = _prepared.Reader(null, """
                 SELECT internalId, resourceType, publicId, parentId FROM Resources
                 WHERE internalId IN (SELECT value FROM json_each(@ids)) ORDER BY internalId
                 """, ("@ids", System.Text.Json.JsonSerializer.Serialize(internalIds)));
@@ -317,7 +317,7 @@ public sealed partial class SqliteIndex
     {
         lock (_lock)
         {
-            using var row = _prepared.Reader("""
+            using var row = _prepared.Reader(null, """
                 SELECT a.uuid, a.uncompressedSize, a.storedSize, a.uncompressedMd5, a.compressed
                 FROM AttachedFiles a JOIN Resources r ON r.internalId = a.id WHERE r.publicId = @instanceId AND a.fileType = @type
                 """, ("@instanceId", instanceId), ("@type", DicomAttachment));
@@ -474,10 +474,17 @@ public sealed partial class SqliteIndex
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
-            var row = _connection.QuerySingleOrDefault<(long Id, long? Parent)?>("SELECT internalId, parentId FROM Resources WHERE publicId = @publicId", new { publicId }, transaction);
-            if (row is not { } resource)
-                return null;
-            var outcome = DeleteTree(resource.Id, resource.Parent, transaction);
+            long id;
+            long? parent;
+            using (var row = _prepared.Reader(transaction, "SELECT internalId, parentId FROM Resources WHERE publicId = @publicId", ("@publicId", publicId)))
+            {
+                if (!row.Read())
+                    return null;
+                id = row.GetInt64(0);
+                parent = row.IsDBNull(1) ? null : row.GetInt64(1);
+            }
+
+            var outcome = DeleteTree(id, parent, transaction);
             transaction.Commit();
             return outcome;
         }
@@ -495,25 +502,30 @@ public sealed partial class SqliteIndex
         var parent = parentOfResource;
         while (parent is { } parentId)
         {
-            var up = _connection.QuerySingle<(long? Grandparent, string PublicId, long Level, long Children)>("""
+            using var up = _prepared.Reader(transaction, """
                 SELECT parentId, publicId, resourceType, (SELECT COUNT(*) FROM Resources c WHERE c.parentId = @parentId)
                 FROM Resources WHERE internalId = @parentId
-                """, new { parentId }, transaction);
-            if (up.Children > 1)
+                """, ("@parentId", parentId));
+            up.Read();
+            if (up.GetInt64(3) > 1)
             {
-                remaining = (up.PublicId, (ResourceLevel)up.Level);
+                remaining = (up.GetString(1), (ResourceLevel)up.GetInt64(2));
                 break;
             }
 
             top = parentId;
-            parent = up.Grandparent;
+            parent = up.IsDBNull(0) ? null : up.GetInt64(0);
         }
 
-        var files = _connection.Query<string>($"""
-            {SubtreeOf} SELECT a.uuid FROM AttachedFiles a JOIN sub ON a.id = sub.id
-            """, new { id = top }, transaction).ToList();
+        var files = new List<string>();
+        using (var file = _prepared.Reader(transaction, $"{SubtreeOf} SELECT a.uuid FROM AttachedFiles a JOIN sub ON a.id = sub.id", ("@id", top)))
+        {
+            while (file.Read())
+                files.Add(file.GetString(0));
+        }
+
         LogDeleted(top, transaction);
-        _connection.Execute("DELETE FROM Resources WHERE internalId = @id", new { id = top }, transaction);
+        _prepared.Execute(transaction, "DELETE FROM Resources WHERE internalId = @id", ("@id", top));
         return new DeleteOutcome(files, remaining);
     }
 
