@@ -113,6 +113,28 @@ public partial class SqliteIndexTests
     }
 
     [Test]
+    public void EventsCommitted_RaisedOncePerCommitThatLogsChangesOrEvents_Only()
+    {
+        var raised = 0;
+        _index.EventsCommitted += () => raised++;
+        int RaisedBy(Action action)
+        {
+            raised = 0;
+            action();
+            return raised;
+        }
+
+        string ct = "";
+        Assert.That(RaisedBy(() => ct = Ingest("test_files/CT_small.dcm").InstanceId), Is.EqualTo(1), "a store: four changes, one commit");
+        Assert.That(RaisedBy(() => Ingest("test_files/CT_small.dcm")), Is.EqualTo(1), "a copy already stored (an event)");
+        Assert.That(RaisedBy(() => _index.WriteMetadata(ct, UserMetadata, "user", null)), Is.EqualTo(1), "user metadata (a change)");
+        Assert.That(RaisedBy(() => _index.WriteMetadata(ct, (int)MetadataType.RemoteAET, "SYSTEM", null)), Is.Zero, "system metadata: no change");
+        Assert.That(RaisedBy(() => _index.SaveJob("job", "{}")), Is.Zero);
+        Assert.That(RaisedBy(() => _index.SaveEventProgress(1, 1)), Is.Zero);
+        Assert.That(RaisedBy(() => _index.Delete(ct)), Is.EqualTo(1), "a deletion (events)");
+    }
+
+    [Test]
     public void Store_AlreadyStored_LogsAnEventOnly()
     {
         var ct = Ingest("test_files/CT_small.dcm").InstanceId;

@@ -25,8 +25,12 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
 {
     private const int PageSize = 200;
     private const string RoutingRunner = "_RunRoutingCallback"; // in Toolbox.lua
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan SkippingPoll = TimeSpan.FromSeconds(1); // no callback to call: no hurry
+    // The index wakes the dispatcher when it commits events; the poll is only a safety net.
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
+
+    // Woken, the dispatcher lets the commits that follow gather for this long: a page (its
+    // progress and jobs saved in one commit) then holds several instances under load, not one.
+    private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(5);
 
     private readonly LuaEngine _engine;
     private readonly DicomScriptServer _archive;
@@ -36,6 +40,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     private readonly ConcurrentQueue<(string Callback, string Argument)> _queue = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0);
+    private int _wakePending; // 1 once woken and until the loop looks again: many commits make one wake-up
     private readonly List<Job> _routed = []; // the routing jobs of the page being delivered
     private Thread? _thread;
     private long _delivered; // the last change delivered
@@ -75,6 +80,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         _archive.Jobs.JobSubmitted += OnJobSubmitted;
         _archive.Jobs.JobSucceeded += OnJobSuccess;
         _archive.Jobs.JobFailed += OnJobFailure;
+        _archive.Index.EventsCommitted += OnEventsCommitted;
         Post(DefinedCallbacks.Initialize, "");
         _thread = new Thread(Run) { IsBackground = true, Name = "LUA-EVENTS" };
         _thread.Start();
@@ -91,20 +97,36 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         if (!_callbacks.Has(callback))
             return;
         _queue.Enqueue((callback, argument));
-        _wake.Release();
+        Wake();
+    }
+
+    // Without a resource callback the events are skipped on the poll, not after every commit.
+    private void OnEventsCommitted()
+    {
+        if (_callbacks.HasResourceCallbacks)
+            Wake();
+    }
+
+    private void Wake()
+    {
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+            _wake.Release();
     }
 
     private void Run()
     {
         while (!_stop.IsCancellationRequested)
         {
-            var worked = DeliverQueued();
+            // Cleared before looking: what is committed from here on wakes the loop again.
+            Volatile.Write(ref _wakePending, 0);
+            DeliverQueued();
+            var more = false;
             if (!_callbacks.HasResourceCallbacks)
                 SkipChanges();
             else
-                worked |= DeliverChanges();
-            if (!worked)
-                _wake.Wait(_callbacks.HasResourceCallbacks ? IdlePoll : SkippingPoll);
+                more = DeliverChanges();
+            if (!more && _wake.Wait(IdlePoll))
+                Thread.Sleep(GatherDelay);
         }
 
         // Stopping: what is queued in memory would be lost, so it goes now; Finalize last.
@@ -113,16 +135,10 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
             Invoke(DefinedCallbacks.Finalize, _ => 0);
     }
 
-    private bool DeliverQueued()
+    private void DeliverQueued()
     {
-        var worked = false;
         while (_queue.TryDequeue(out var item))
-        {
-            worked = true;
             Invoke(item.Callback, lua => item.Argument.Length == 0 ? 0 : Push(lua, item.Argument));
-        }
-
-        return worked;
     }
 
     // No script wants the archive's events: they are passed over unread, the position moved to the
@@ -137,6 +153,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         SaveProgress();
     }
 
+    // Delivers the next page of events; true when it was full (more may be waiting).
     private bool DeliverChanges()
     {
         var page = _archive.Index.ReadEvents(Interlocked.Read(ref _delivered), Interlocked.Read(ref _deliveredLogged), PageSize);
@@ -159,7 +176,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         else
             SaveProgress();
         _routed.Clear();
-        return true;
+        return page.Count == PageSize;
     }
 
     // Saved, the logged events delivered are dropped: only the dispatcher reads them.
@@ -283,6 +300,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         _archive.Jobs.JobSubmitted -= OnJobSubmitted;
         _archive.Jobs.JobSucceeded -= OnJobSuccess;
         _archive.Jobs.JobFailed -= OnJobFailure;
+        _archive.Index.EventsCommitted -= OnEventsCommitted;
         await _stop.CancelAsync().ConfigureAwait(false);
         _wake.Release();
         await Task.Run(() => _thread.Join()).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DicomScript.Storage.Identifiers;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace DicomScript.Storage.Index;
 
@@ -17,6 +18,32 @@ public sealed record IndexEvent(Change Change, long EventSeq);
 // made before it, which places it in the change log's order.
 public sealed partial class SqliteIndex
 {
+    private bool _eventsLogged; // the open transaction logged a change or an event (under the lock)
+
+    /// <summary>
+    /// Raised when a transaction that logged changes or events commits, so that their reader need
+    /// not poll. Called on the committing thread, under the index lock, just before the commit
+    /// completes (a reader that takes the lock sees it): a handler only signals.
+    /// </summary>
+    public event Action? EventsCommitted;
+
+    // SQLite's commit hook sees every commit, the statements outside a transaction included. (After
+    // a rollback of a transaction that logged, the next commit raises the event once for nothing:
+    // a reader then finds nothing new, which is harmless.)
+    private void WatchCommits()
+    {
+        raw.sqlite3_commit_hook(_connection.Handle, _ =>
+        {
+            if (_eventsLogged)
+            {
+                _eventsLogged = false;
+                EventsCommitted?.Invoke();
+            }
+
+            return 0; // 0: the commit goes on
+        }, null);
+    }
+
     /// <summary>
     /// The events after change <paramref name="sinceChange"/> and event <paramref name="sinceEvent"/>,
     /// in the order they happened, at most <paramref name="limit"/>: the changes /changes shows
@@ -26,7 +53,7 @@ public sealed partial class SqliteIndex
     {
         lock (_lock)
         {
-            // Prepared once: an idle dispatcher asks fifty times a second.
+            // Prepared once: the dispatcher asks after every commit that logs events.
             using var reader = _prepared.Reader(null, """
                 SELECT * FROM (
                     SELECT c.seq AS position, 0 AS eventSeq, c.changeType, c.resourceType, r.publicId, c.date
@@ -75,17 +102,23 @@ public sealed partial class SqliteIndex
     }
 
     // An event log entry for each resource of the subtree, by level then age (the rows are still there).
-    private void LogDeleted(long id, SqliteTransaction transaction) =>
+    private void LogDeleted(long id, SqliteTransaction transaction)
+    {
+        _eventsLogged = true;
         _prepared.Execute(transaction, $"""
             {SubtreeOf}
             INSERT INTO EventLog(afterChange, changeType, resourceType, publicId, date)
                 SELECT @afterChange, @deleted, r.resourceType, r.publicId, @now FROM sub JOIN Resources r ON r.internalId = sub.id
                 ORDER BY r.resourceType, r.internalId
             """, ("@id", id), ("@afterChange", LastSequence("Changes", transaction)), ("@deleted", (int)ChangeType.Deleted), ("@now", Now()));
+    }
 
-    private void LogAlreadyStored(string publicId, SqliteTransaction transaction) =>
+    private void LogAlreadyStored(string publicId, SqliteTransaction transaction)
+    {
+        _eventsLogged = true;
         _prepared.Execute(transaction, """
             INSERT INTO EventLog(afterChange, changeType, resourceType, publicId, date) VALUES (@afterChange, @type, @level, @publicId, @now)
             """, ("@afterChange", LastSequence("Changes", transaction)), ("@type", (int)ChangeType.AlreadyStored), ("@level", (int)ResourceLevel.Instance),
             ("@publicId", publicId), ("@now", Now()));
+    }
 }

@@ -145,9 +145,12 @@ public sealed partial class SqliteIndex
             """, ("@id", id), ("@type", type), ("@value", value));
 
     // Returns the change's number.
-    private long LogChange(ChangeType change, long id, ResourceLevel level, string now, SqliteTransaction transaction) =>
-        (long)_prepared.Scalar(transaction, "INSERT INTO Changes(changeType, internalId, resourceType, date) VALUES (@change, @id, @level, @now) RETURNING seq",
+    private long LogChange(ChangeType change, long id, ResourceLevel level, string now, SqliteTransaction transaction)
+    {
+        _eventsLogged = true;
+        return (long)_prepared.Scalar(transaction, "INSERT INTO Changes(changeType, internalId, resourceType, date) VALUES (@change, @id, @level, @now) RETURNING seq",
             ("@change", (int)change), ("@id", id), ("@level", (int)level), ("@now", now))!;
+    }
 
     /// <summary>
     /// Orthanc's series status against an expected count: "Unknown" when an IndexInSeries is not an

@@ -29,6 +29,7 @@ public sealed partial class SqliteIndex : IDisposable
         _connection = connection;
         _prepared = new PreparedCommands(connection);
         _rows = new RowReaders(connection);
+        WatchCommits();
     }
 
     /// <summary>
