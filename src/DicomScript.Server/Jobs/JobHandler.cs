@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace DicomScript.Server.Jobs;
@@ -92,17 +95,27 @@ internal sealed class JobHandler
     public JobOutcome Outcome() => new(Id, State == JobState.Success, Error, ErrorDetails, Content.DeepClone().AsObject());
 
     /// <summary>The saved form: the engine's fields around the job's own.</summary>
-    public string Serialize() => new JsonObject
+    // Written straight out (a routing job is saved three times): the job's snapshot is not copied.
+    public string Serialize()
     {
-        ["State"] = State.ToString(),
-        ["Priority"] = Priority,
-        ["CreationTime"] = JobsEngine.FormatTime(CreationTime),
-        ["LastChangeTime"] = JobsEngine.FormatTime(LastStateChange),
-        ["Runtime"] = (long)Runtime.TotalMilliseconds,
-        ["ErrorCode"] = (int)Error,
-        ["ErrorDetails"] = ErrorDetails,
-        ["Job"] = Saved.DeepClone(),
-    }.ToJsonString();
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("State", State.ToString());
+            writer.WriteNumber("Priority", Priority);
+            writer.WriteString("CreationTime", JobsEngine.FormatTime(CreationTime));
+            writer.WriteString("LastChangeTime", JobsEngine.FormatTime(LastStateChange));
+            writer.WriteNumber("Runtime", (long)Runtime.TotalMilliseconds);
+            writer.WriteNumber("ErrorCode", (int)Error);
+            writer.WriteString("ErrorDetails", ErrorDetails);
+            writer.WritePropertyName("Job");
+            Saved.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <summary>Rebuilds a saved handler; the job itself comes from <paramref name="createJob"/>.</summary>
     public static JobHandler Deserialize(string id, string content, Func<JsonObject, Job> createJob)
