@@ -171,7 +171,8 @@ public class ArchiveServerTests
         // Stored, then stopped before StableAge passes: not stable yet when the server stops.
         Assert.That(Storescu(PydicomCorpus.FullPath("test_files/MR_small.dcm")).Exit, Is.Zero);
         await _server.StopAsync();
-        Assert.That(_server.Index.Changes(0, 100).Count(c => c.ChangeType is ChangeType.StableSeries), Is.EqualTo(1), "MR was not stable before the stop");
+        using (var index = SqliteIndex.Open(_server.Configuration.IndexDirectory)) // the server's own is closed
+            Assert.That(index.Changes(0, 100).Count(c => c.ChangeType is ChangeType.StableSeries), Is.EqualTo(1), "MR was not stable before the stop");
 
         await using var restarted = Create(stableAge: 3);
         restarted.Start();
