@@ -223,7 +223,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
                 CallbackArguments.PushTags(lua, OrthancTagsConverter.Convert(file.Dataset));
             else
                 lua.PushNil();
-            var metadata = _archive.Index.Get(instanceId)?.Metadata ?? new Dictionary<int, string>();
+            var metadata = (_archive.Index.AllMetadata(instanceId, ResourceLevel.Instance) ?? []).ToDictionary(m => m.Type, m => m.Value);
             CallbackArguments.PushMetadata(lua, metadata, _metadataNames);
             CallbackArguments.PushOrigin(lua, CallbackArguments.OriginOf(metadata));
             return 4;
