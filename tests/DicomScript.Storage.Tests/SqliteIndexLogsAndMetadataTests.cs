@@ -124,7 +124,7 @@ public partial class SqliteIndexTests
             return raised;
         }
 
-        string ct = "";
+        var ct = "";
         Assert.That(RaisedBy(() => ct = Ingest("test_files/CT_small.dcm").InstanceId), Is.EqualTo(1), "a store: four changes, one commit");
         Assert.That(RaisedBy(() => Ingest("test_files/CT_small.dcm")), Is.EqualTo(1), "a copy already stored (an event)");
         Assert.That(RaisedBy(() => _index.WriteMetadata(ct, UserMetadata, "user", null)), Is.EqualTo(1), "user metadata (a change)");

@@ -95,9 +95,9 @@ internal sealed class JobHandler
     public JobOutcome Outcome() => new(Id, State == JobState.Success, Error, ErrorDetails, Content.DeepClone().AsObject());
 
     /// <summary>The saved form: the engine's fields around the job's own.</summary>
-    // Written straight out (a routing job is saved three times): the job's snapshot is not copied.
     public string Serialize()
     {
+        // Written straight out, the job's snapshot not copied: a routing job is saved three times.
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
