@@ -203,9 +203,9 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     }
 
     // OnStoredInstance(instanceId, tags, metadata, origin); skipped when the instance is gone. The
-    // tags cost a file read, a parse and a conversion, the metadata a read of the whole resource, so
-    // they are built only for a function that can see them: the usual routing script declares just
-    // `id`, and Lua drops the rest anyway.
+    // tags cost a file read, a parse and a conversion, the metadata an index read, so they are
+    // built only for a function that can see them: the usual routing script declares just `id`,
+    // and Lua drops the rest anyway.
     private void DeliverStoredInstance(string instanceId)
     {
         if (!_callbacks.Has(DefinedCallbacks.OnStoredInstance) || _archive.Index.LevelOf(instanceId) != ResourceLevel.Instance)
