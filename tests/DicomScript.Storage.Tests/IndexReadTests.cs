@@ -11,8 +11,8 @@ namespace DicomScript.Storage.Tests;
 
 /// <summary>
 /// How searches read the index: the main tags of many resources read tag by tag from the
-/// (tag, value) index give what the resources' own rows give; the upgrade to version 6 keeps
-/// every main tag; the direct row readers report SQL errors.
+/// (tag, value) index give what the resources' own rows give; the upgrades to versions 6 and 7
+/// keep every main tag, metadata, identifier and attachment; the direct row readers report SQL errors.
 /// </summary>
 [TestFixture]
 public class IndexReadTests
@@ -104,6 +104,73 @@ public class IndexReadTests
     }
 
     [Test]
+    public void Open_Version6Index_MetadataIdentifiersAndAttachmentsKeptWithoutRowid()
+    {
+        var folder = Directory.CreateTempSubdirectory("index-v6-");
+        try
+        {
+            using (var index = SqliteIndex.Open(folder.FullName))
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    var metadata = new Dictionary<int, string> { [(int)MetadataType.RemoteAET] = $"MODALITY{i}" };
+                    index.Store(InstanceToIndex.Create(Instance(i), new StoredFile($"uuid-{i}", 1, 1, "", false), metadata), overwrite: false);
+                }
+            }
+
+            using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder.FullName, "index.sqlite")};Pooling=false"))
+            {
+                // What version 6 had: the three tables with rowids beside their primary keys.
+                connection.Open();
+                connection.Execute("""
+                    CREATE TABLE M(id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE, type INTEGER, value TEXT, revision INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(id, type));
+                    INSERT INTO M SELECT id, type, value, revision FROM Metadata;
+                    DROP TABLE Metadata;
+                    ALTER TABLE M RENAME TO Metadata;
+                    CREATE TABLE D(id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE, tag INTEGER, value TEXT, folded TEXT, PRIMARY KEY(id, tag));
+                    INSERT INTO D SELECT id, tag, value, folded FROM DicomIdentifiers;
+                    DROP TABLE DicomIdentifiers;
+                    ALTER TABLE D RENAME TO DicomIdentifiers;
+                    CREATE INDEX DicomIdentifiersValues ON DicomIdentifiers(tag, value);
+                    CREATE INDEX DicomIdentifiersFolded ON DicomIdentifiers(tag, folded);
+                    CREATE TABLE A(id INTEGER REFERENCES Resources(internalId) ON DELETE CASCADE, fileType INTEGER, uuid TEXT NOT NULL, storedSize INTEGER,
+                        uncompressedSize INTEGER, compressed INTEGER, uncompressedMd5 TEXT, PRIMARY KEY(id, fileType));
+                    INSERT INTO A SELECT * FROM AttachedFiles;
+                    DROP TABLE AttachedFiles;
+                    ALTER TABLE A RENAME TO AttachedFiles;
+                    CREATE INDEX AttachedFilesUuid ON AttachedFiles(uuid);
+                    UPDATE GlobalProperties SET value = '6' WHERE property = 1;
+                    """);
+            }
+
+            using (var upgraded = SqliteIndex.Open(folder.FullName))
+            {
+                var instance = upgraded.LookupIdentifier(ResourceLevel.Instance, DicomTags.SOPInstanceUID, "1.2.3.1.1.1").Single();
+                Assert.That(upgraded.AllMetadata(instance, ResourceLevel.Instance)!.Single(m => m.Type == (int)MetadataType.RemoteAET).Value, Is.EqualTo("MODALITY1"));
+                Assert.That(upgraded.GetDicomFile(instance)!.Uuid, Is.EqualTo("uuid-1"));
+                Assert.That(upgraded.HasAttachment("uuid-2"), Is.True, "the attachments' uuid index");
+                Assert.That(upgraded.Delete(instance)!.FileUuids, Is.EqualTo(new[] { "uuid-1" }));
+                Assert.That(upgraded.HasAttachment("uuid-1"), Is.False, "the deletion still cascades to the attachments");
+                Assert.That(upgraded.LookupIdentifier(ResourceLevel.Instance, DicomTags.SOPInstanceUID, "1.2.3.2.1.1"), Has.Count.EqualTo(1));
+            }
+
+            using var check = new SqliteConnection($"Data Source={Path.Combine(folder.FullName, "index.sqlite")};Pooling=false");
+            check.Open();
+            foreach (var table in new[] { "Metadata", "DicomIdentifiers", "AttachedFiles" })
+                Assert.That(check.ExecuteScalar<string>("SELECT sql FROM sqlite_master WHERE name = @table", new { table }), Does.Contain("WITHOUT ROWID"), table);
+            Assert.That(check.Query<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('DicomIdentifiers', 'AttachedFiles') AND sql IS NOT NULL"),
+                Is.EquivalentTo(new[] { "DicomIdentifiersValues", "DicomIdentifiersFolded", "AttachedFilesUuid" }));
+            Assert.That(check.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%Version6'"), Is.Zero);
+            Assert.That(check.ExecuteScalar<string>("SELECT value FROM GlobalProperties WHERE property = 1"), Is.EqualTo("7"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Test]
     public void Open_Version5Index_MainTagsKeptInTheTableWithoutRowid()
     {
         var folder = Directory.CreateTempSubdirectory("index-v5-");
@@ -141,7 +208,7 @@ public class IndexReadTests
             check.Open();
             Assert.That(check.ExecuteScalar<string>("SELECT sql FROM sqlite_master WHERE name = 'MainDicomTags'"), Does.Contain("WITHOUT ROWID"));
             Assert.That(check.ExecuteScalar<long>("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('MainDicomTagsByTag', 'MainDicomTagsVersion5')"), Is.Zero);
-            Assert.That(check.ExecuteScalar<string>("SELECT value FROM GlobalProperties WHERE property = 1"), Is.EqualTo("6"));
+            Assert.That(check.ExecuteScalar<string>("SELECT value FROM GlobalProperties WHERE property = 1"), Is.EqualTo("7"));
         }
         finally
         {

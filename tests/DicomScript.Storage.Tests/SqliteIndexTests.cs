@@ -177,7 +177,9 @@ public partial class SqliteIndexTests
     public void Reopen_IndexPersistsInWalMode()
     {
         var outcome = Ingest("test_files/rtplan.dcm");
-        Assert.That(_index.JournalMode, Is.EqualTo("wal"));
+        Assert.That(_index.Pragma("journal_mode"), Is.EqualTo("wal"));
+        Assert.That(_index.Pragma("wal_autocheckpoint"), Is.EqualTo(SqliteIndex.WalAutoCheckpointPages.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(() => _index.Pragma("journal_mode; DROP TABLE Resources"), Throws.ArgumentException);
         Assert.That(_index.Synchronous, Is.EqualTo(1), "NORMAL: a commit survives a killed process");
         _index.Dispose();
         _index = SqliteIndex.Open(_folder.FullName, durable: true);

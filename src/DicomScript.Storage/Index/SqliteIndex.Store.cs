@@ -81,8 +81,9 @@ public sealed partial class SqliteIndex
                 LogChange(ChangeType.CompletedSeries, series, ResourceLevel.Series, now, transaction);
             }
 
-            // A new instance makes its series, study and patient unstable again.
-            _prepared.Execute(transaction, "UPDATE Resources SET isStable = 0 WHERE internalId IN (@patient, @study, @series)",
+            // A new instance makes its series, study and patient unstable again (rows already so are
+            // left alone: an update writes its page even when the value does not change).
+            _prepared.Execute(transaction, "UPDATE Resources SET isStable = 0 WHERE internalId IN (@patient, @study, @series) AND isStable <> 0",
                 ("@patient", patient), ("@study", study), ("@series", series));
             var file = instance.Dicom;
             var recycled = MakeRoom(limits ?? StorageLimits.None, file.StoredSize, patient, transaction);
@@ -93,9 +94,12 @@ public sealed partial class SqliteIndex
                 ("@uncompressed", file.UncompressedSize), ("@compressed", file.Compressed ? 1 : 0), ("@md5", file.UncompressedMd5));
 
             // Patients are recycled oldest first: a new instance makes its patient the most recent,
-            // unless it is protected (absent from the order), which it stays.
-            var protectedPatient = !newPatient && (long)_prepared.Scalar(transaction, "SELECT COUNT(*) FROM PatientRecyclingOrder WHERE patientId = @patient", ("@patient", patient))! == 0;
-            if (!protectedPatient)
+            // unless it is protected (absent from the order), which it stays, or already the most
+            // recent (the common case, instances of one patient arriving together: no write then).
+            var mostRecent = (long?)_prepared.Scalar(transaction, "SELECT patientId FROM PatientRecyclingOrder ORDER BY seq DESC LIMIT 1");
+            var protectedPatient = !newPatient && mostRecent != patient
+                && (long)_prepared.Scalar(transaction, "SELECT COUNT(*) FROM PatientRecyclingOrder WHERE patientId = @patient", ("@patient", patient))! == 0;
+            if (!protectedPatient && mostRecent != patient)
             {
                 _prepared.Execute(transaction, "DELETE FROM PatientRecyclingOrder WHERE patientId = @patient", ("@patient", patient));
                 _prepared.Execute(transaction, "INSERT INTO PatientRecyclingOrder(patientId) VALUES (@patient)", ("@patient", patient));
