@@ -97,7 +97,7 @@ public sealed partial class SqliteIndex
             _prepared.Execute(transaction, "DELETE FROM EventLog WHERE seq <= @seq", ("@seq", deliveredEvent));
             foreach (var (id, content) in jobs ?? [])
                 WriteJob(id, content, transaction);
-            transaction.Commit();
+            CommitWithQueuedJobs(transaction);
         }
     }
 

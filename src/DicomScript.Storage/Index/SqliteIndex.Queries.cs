@@ -485,7 +485,7 @@ public sealed partial class SqliteIndex
             }
 
             var outcome = DeleteTree(id, parent, transaction);
-            transaction.Commit();
+            CommitWithQueuedJobs(transaction);
             return outcome;
         }
     }

@@ -26,7 +26,7 @@ public sealed partial class SqliteIndex
                 if (!overwrite)
                 {
                     LogAlreadyStored(ids.InstanceHash, transaction);
-                    transaction.Commit();
+                    CommitWithQueuedJobs(transaction);
                     return new StoreOutcome(StoreStatus.AlreadyStored, ids.InstanceHash);
                 }
 
@@ -105,7 +105,7 @@ public sealed partial class SqliteIndex
                 _prepared.Execute(transaction, "INSERT INTO PatientRecyclingOrder(patientId) VALUES (@patient)", ("@patient", patient));
             }
 
-            transaction.Commit();
+            CommitWithQueuedJobs(transaction);
             return new StoreOutcome(StoreStatus.Success, ids.InstanceHash, replaced) { RecycledFileUuids = recycled };
         }
     }

@@ -149,6 +149,7 @@ public sealed partial class SqliteIndex : IDisposable
 
     public void Dispose()
     {
+        CloseJobSaves();
         _rows.Dispose();
         _prepared.Dispose();
         _connection.Dispose();

@@ -72,6 +72,17 @@ public class JobsEngineTests
     }
 
     [Test]
+    public async Task Submit_IdsAreUuidsOrderedByTime()
+    {
+        var engine = Start();
+        var first = engine.Submit(new ScriptedJob("a", 1));
+        await Task.Delay(5);
+        var second = engine.Submit(new ScriptedJob("b", 1));
+        Assert.That((Guid.Parse(first).Version, Guid.Parse(second).Version), Is.EqualTo((7, 7)), "version 7: time first");
+        Assert.That(string.CompareOrdinal(first, second), Is.Negative, "the saved jobs' keys grow: their rows go at the end of the table");
+    }
+
+    [Test]
     public async Task FailingStep_FailsTheJobWithItsCodeAndDetails()
     {
         var engine = Start();
