@@ -236,4 +236,27 @@ public class IndexReadTests
 
         Assert.That(read, Is.EqualTo(new[] { (1L, false, "é"), (2L, true, "") }));
     }
+
+    [Test]
+    public void RowReaders_ExecuteAndScalar_BindEachTypeAndGiveValuesAsSqliteDataReaderDoes()
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        connection.Execute("CREATE TABLE T(id INTEGER PRIMARY KEY, a, b UNIQUE)");
+        using var readers = new RowReaders(connection);
+        readers.Execute("INSERT INTO T(a, b) VALUES (@a, @b)", ("@a", 7), ("@b", "ü-text"));
+        readers.Execute("INSERT INTO T(a, b) VALUES (@a, @b)", ("@a", null), ("@b", ""));
+        readers.Execute("INSERT INTO T(a, b) VALUES (1.5, x'0102')");
+
+        Assert.That(readers.Scalar("SELECT a FROM T WHERE b = @b", ("@b", "ü-text")), Is.EqualTo(7L));
+        Assert.That(readers.Scalar("SELECT b FROM T WHERE id = @id", ("@id", 1L)), Is.EqualTo("ü-text"));
+        Assert.That(readers.Scalar("SELECT b FROM T WHERE id = 2"), Is.EqualTo(""), "an empty text stays text");
+        Assert.That(readers.Scalar("SELECT a FROM T WHERE id = 2"), Is.Null, "SQL NULL");
+        Assert.That(readers.Scalar("SELECT a FROM T WHERE id = 99"), Is.Null, "no row");
+        Assert.That((readers.Scalar("SELECT a FROM T WHERE id = 3"), readers.Scalar("SELECT b FROM T WHERE id = 3")), Is.EqualTo((1.5, new byte[] { 1, 2 })));
+        Assert.That(readers.Scalar("INSERT INTO T(a, b) VALUES (1, 'new') RETURNING id"), Is.EqualTo(4L));
+        Assert.That(() => readers.Execute("INSERT INTO T(a, b) VALUES (1, 'new')"),
+            Throws.TypeOf<SqliteException>().With.Property(nameof(SqliteException.SqliteErrorCode)).EqualTo(19), "SQLITE_CONSTRAINT, as Microsoft.Data.Sqlite reports it");
+        Assert.That(readers.Scalar("SELECT COUNT(*) FROM T"), Is.EqualTo(4L), "the statement failed alone and the reader goes on");
+    }
 }

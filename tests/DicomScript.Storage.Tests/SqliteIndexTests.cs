@@ -174,6 +174,17 @@ public partial class SqliteIndexTests
     }
 
     [Test]
+    public void Open_SwitchesSqliteAllocationStatisticsOff_WhenFirstToUseSqlite()
+    {
+        Ingest("test_files/rtplan.dcm");
+        var configured = SqliteIndex.EnsureSqliteConfigured();
+        if (configured == 0)
+            Assert.That(SQLitePCL.raw.sqlite3_memory_used(), Is.Zero, "no counting: nothing is counted");
+        else
+            Assert.That(configured, Is.EqualTo(SQLitePCL.raw.SQLITE_MISUSE), "refused only because SQLite was in use before the first index opened");
+    }
+
+    [Test]
     public void Reopen_IndexPersistsInWalMode()
     {
         var outcome = Ingest("test_files/rtplan.dcm");

@@ -141,7 +141,7 @@ public sealed partial class SqliteIndex
     // The last number AUTOINCREMENT gave in a table (0 before the first), deleted rows included.
     // Prepared: the delete path asks on every deletion.
     private long LastSequence(string table, SqliteTransaction? transaction) =>
-        (long?)_prepared.Scalar(transaction, "SELECT seq FROM sqlite_sequence WHERE name = @table", ("@table", table)) ?? 0;
+        (long?)_rows.Scalar("SELECT seq FROM sqlite_sequence WHERE name = @table", ("@table", table)) ?? 0;
 
     private static Change ToChange((long Seq, long Type, long Level, string PublicId, string Date) row) =>
         new(row.Seq, (ChangeType)row.Type, (ResourceLevel)row.Level, row.PublicId, row.Date);

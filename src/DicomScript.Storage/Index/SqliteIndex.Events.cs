@@ -54,7 +54,7 @@ public sealed partial class SqliteIndex
         lock (_lock)
         {
             // Prepared once: the dispatcher asks after every commit that logs events.
-            using var reader = _prepared.Reader(null, """
+            using var reader = _rows.Read("""
                 SELECT * FROM (
                     SELECT c.seq AS position, 0 AS eventSeq, c.changeType, c.resourceType, r.publicId, c.date
                     FROM Changes c JOIN Resources r ON r.internalId = c.internalId WHERE c.seq > @sinceChange
@@ -65,8 +65,8 @@ public sealed partial class SqliteIndex
             var events = new List<IndexEvent>();
             while (reader.Read())
             {
-                var change = new Change(reader.GetInt64(0), (ChangeType)reader.GetInt64(2), (ResourceLevel)reader.GetInt64(3), reader.GetString(4), reader.GetString(5));
-                events.Add(new IndexEvent(change, reader.GetInt64(1)));
+                var change = new Change(reader.Int64(0), (ChangeType)reader.Int64(2), (ResourceLevel)reader.Int64(3), reader.String(4), reader.String(5));
+                events.Add(new IndexEvent(change, reader.Int64(1)));
             }
 
             return events;
@@ -94,7 +94,7 @@ public sealed partial class SqliteIndex
             using var transaction = _connection.BeginTransaction();
             WriteGlobalProperty(GlobalProperty.LuaEventsDelivered, deliveredChange.ToString(CultureInfo.InvariantCulture), transaction);
             WriteGlobalProperty(GlobalProperty.LuaLoggedEventsDelivered, deliveredEvent.ToString(CultureInfo.InvariantCulture), transaction);
-            _prepared.Execute(transaction, "DELETE FROM EventLog WHERE seq <= @seq", ("@seq", deliveredEvent));
+            _rows.Execute("DELETE FROM EventLog WHERE seq <= @seq", ("@seq", deliveredEvent));
             foreach (var (id, content) in jobs ?? [])
                 WriteJob(id, content, transaction);
             CommitWithQueuedJobs(transaction);
@@ -105,7 +105,7 @@ public sealed partial class SqliteIndex
     private void LogDeleted(long id, SqliteTransaction transaction)
     {
         _eventsLogged = true;
-        _prepared.Execute(transaction, $"""
+        _rows.Execute($"""
             {SubtreeOf}
             INSERT INTO EventLog(afterChange, changeType, resourceType, publicId, date)
                 SELECT @afterChange, @deleted, r.resourceType, r.publicId, @now FROM sub JOIN Resources r ON r.internalId = sub.id
@@ -116,7 +116,7 @@ public sealed partial class SqliteIndex
     private void LogAlreadyStored(string publicId, SqliteTransaction transaction)
     {
         _eventsLogged = true;
-        _prepared.Execute(transaction, """
+        _rows.Execute("""
             INSERT INTO EventLog(afterChange, changeType, resourceType, publicId, date) VALUES (@afterChange, @type, @level, @publicId, @now)
             """, ("@afterChange", LastSequence("Changes", transaction)), ("@type", (int)ChangeType.AlreadyStored), ("@level", (int)ResourceLevel.Instance),
             ("@publicId", publicId), ("@now", Now()));

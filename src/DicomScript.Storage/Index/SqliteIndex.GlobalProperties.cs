@@ -56,6 +56,6 @@ public sealed partial class SqliteIndex
     }
 
     private void WriteGlobalProperty(GlobalProperty property, string value, SqliteTransaction? transaction) =>
-        _prepared.Execute(transaction, "INSERT INTO GlobalProperties(property, value) VALUES (@property, @value) ON CONFLICT(property) DO UPDATE SET value = excluded.value",
+        _rows.Execute("INSERT INTO GlobalProperties(property, value) VALUES (@property, @value) ON CONFLICT(property) DO UPDATE SET value = excluded.value",
             ("@property", (int)property), ("@value", value));
 }

@@ -55,7 +55,7 @@ public sealed partial class SqliteIndex
         foreach (var (id, content) in queued)
         {
             if (content is null)
-                _prepared.Execute(transaction, "DELETE FROM Jobs WHERE id = @id", ("@id", id));
+                _rows.Execute("DELETE FROM Jobs WHERE id = @id", ("@id", id));
             else
                 WriteJob(id, content, transaction);
         }
@@ -89,7 +89,7 @@ public sealed partial class SqliteIndex
     }
 
     private void WriteJob(string id, string content, SqliteTransaction? transaction) =>
-        _prepared.Execute(transaction, "INSERT INTO Jobs(id, content) VALUES (@id, @content) ON CONFLICT(id) DO UPDATE SET content = excluded.content",
+        _rows.Execute("INSERT INTO Jobs(id, content) VALUES (@id, @content) ON CONFLICT(id) DO UPDATE SET content = excluded.content",
             ("@id", id), ("@content", content));
 
     /// <summary>Forgets jobs at once (saved jobs that cannot be read).</summary>
@@ -100,7 +100,7 @@ public sealed partial class SqliteIndex
         {
             using var transaction = _connection.BeginTransaction();
             foreach (var id in ids)
-                _prepared.Execute(transaction, "DELETE FROM Jobs WHERE id = @id", ("@id", id));
+                _rows.Execute("DELETE FROM Jobs WHERE id = @id", ("@id", id));
             transaction.Commit();
         }
     }

@@ -22,9 +22,9 @@ public sealed partial class SqliteIndex
             if (InternalIdAt(publicId, level) is not { } id)
                 return null;
             var metadata = new List<(int Type, string Value)>();
-            using var row = _prepared.Reader(null, "SELECT type, value FROM Metadata WHERE id = @id ORDER BY type", ("@id", id));
+            using var row = _rows.Read("SELECT type, value FROM Metadata WHERE id = @id ORDER BY type", ("@id", id));
             while (row.Read())
-                metadata.Add((row.GetInt32(0), row.GetString(1)));
+                metadata.Add(((int)row.Int64(0), row.String(1)));
             return metadata;
         }
     }
@@ -97,7 +97,7 @@ public sealed partial class SqliteIndex
         _connection.QuerySingleOrDefault<(string Value, long Revision)?>("SELECT value, revision FROM Metadata WHERE id = @id AND type = @type", new { id, type }, transaction);
 
     private long? InternalIdAt(string publicId, ResourceLevel level) =>
-        (long?)_prepared.Scalar(null, "SELECT internalId FROM Resources WHERE publicId = @publicId AND resourceType = @level", ("@publicId", publicId), ("@level", (int)level));
+        (long?)_rows.Scalar("SELECT internalId FROM Resources WHERE publicId = @publicId AND resourceType = @level", ("@publicId", publicId), ("@level", (int)level));
 }
 
 /// <summary>A revision as an HTTP client names it (ETag <c>"revision-md5"</c>).</summary>

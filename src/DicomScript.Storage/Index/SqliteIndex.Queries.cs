@@ -21,7 +21,7 @@ public sealed partial class SqliteIndex
     public ResourceLevel? LevelOf(string publicId)
     {
         lock (_lock)
-            return (ResourceLevel?)(long?)_prepared.Scalar(null, "SELECT resourceType FROM Resources WHERE publicId = @publicId", ("@publicId", publicId));
+            return (ResourceLevel?)(long?)_rows.Scalar("SELECT resourceType FROM Resources WHERE publicId = @publicId", ("@publicId", publicId));
     }
 
     /// <summary>A resource with its parent, children, main tags, metadata and stability; null when unknown.</summary>
@@ -38,7 +38,7 @@ public sealed partial class SqliteIndex
         var found = new Dictionary<string, ResourceInfo>(StringComparer.Ordinal);
         lock (_lock)
         {
-            using var reader = _prepared.Reader(null, """
+            using var reader = _rows.Read("""
                 WITH me(id) AS (SELECT internalId FROM Resources WHERE publicId IN (SELECT value FROM json_each(@ids)))
                 SELECT me.id, 0, r.resourceType, r.publicId, p.publicId, CASE WHEN r.resourceType = 3 THEN 1 ELSE r.isStable END
                     FROM me JOIN Resources r ON r.internalId = me.id LEFT JOIN Resources p ON p.internalId = r.parentId
@@ -59,21 +59,21 @@ public sealed partial class SqliteIndex
 
             while (reader.Read())
             {
-                switch (reader.GetInt64(1))
+                switch (reader.Int64(1))
                 {
                     case 0:
                         Flush();
-                        current = (reader.GetString(3), (ResourceLevel)reader.GetInt64(2), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt64(5) == 1);
+                        current = (reader.String(3), (ResourceLevel)reader.Int64(2), reader.IsNull(4) ? null : reader.String(4), reader.Int64(5) == 1);
                         (children, tags, metadata) = ([], [], []);
                         break;
                     case 1:
-                        children.Add(reader.GetString(3));
+                        children.Add(reader.String(3));
                         break;
                     case 2:
-                        tags[new DicomTag((uint)reader.GetInt64(2))] = reader.GetString(3);
+                        tags[new DicomTag((uint)reader.Int64(2))] = reader.String(3);
                         break;
                     default:
-                        metadata[(int)reader.GetInt64(2)] = reader.GetString(3);
+                        metadata[(int)reader.Int64(2)] = reader.String(3);
                         break;
                 }
             }
@@ -167,14 +167,14 @@ public sealed partial class SqliteIndex
         ArgumentNullException.ThrowIfNull(internalIds);
         lock (_lock)
         {
-            using var reader = _prepared.Reader(null, """
+            using var reader = _rows.Read("""
                 SELECT internalId, resourceType, publicId, parentId FROM Resources
                 WHERE internalId IN (SELECT value FROM json_each(@ids)) ORDER BY internalId
                 """, ("@ids", System.Text.Json.JsonSerializer.Serialize(internalIds)));
             var resources = new List<IndexedResource>();
             var noTags = new Dictionary<DicomTag, string>();
             while (reader.Read())
-                resources.Add(new IndexedResource(reader.GetInt64(0), (ResourceLevel)reader.GetInt64(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetInt64(3), noTags));
+                resources.Add(new IndexedResource(reader.Int64(0), (ResourceLevel)reader.Int64(1), reader.String(2), reader.IsNull(3) ? null : reader.Int64(3), noTags));
             return resources;
         }
     }
@@ -282,7 +282,7 @@ public sealed partial class SqliteIndex
         var inScope = resources.CountBy(r => r.Level).ToDictionary();
         var inIndex = new Dictionary<ResourceLevel, long>();
         long InIndex(ResourceLevel level) => inIndex.TryGetValue(level, out var count) ? count : inIndex[level] =
-            (long)_prepared.Scalar(null, "SELECT COUNT(*) FROM Resources WHERE resourceType = @level", ("@level", (int)level))!;
+            (long)_rows.Scalar("SELECT COUNT(*) FROM Resources WHERE resourceType = @level", ("@level", (int)level))!;
         var byColumn = new List<DicomTag>();
         foreach (var tag in tags)
         {
@@ -306,7 +306,7 @@ public sealed partial class SqliteIndex
     {
         lock (_lock)
         {
-            return (string?)_prepared.Scalar(null,
+            return (string?)_rows.Scalar(
                 "SELECT m.value FROM Metadata m JOIN Resources r ON r.internalId = m.id WHERE r.publicId = @publicId AND m.type = @type",
                 ("@publicId", publicId), ("@type", (int)type));
         }
@@ -317,11 +317,11 @@ public sealed partial class SqliteIndex
     {
         lock (_lock)
         {
-            using var row = _prepared.Reader(null, """
+            using var row = _rows.Read("""
                 SELECT a.uuid, a.uncompressedSize, a.storedSize, a.uncompressedMd5, a.compressed
                 FROM AttachedFiles a JOIN Resources r ON r.internalId = a.id WHERE r.publicId = @instanceId AND a.fileType = @type
                 """, ("@instanceId", instanceId), ("@type", DicomAttachment));
-            return row.Read() ? new StoredFile(row.GetString(0), row.GetInt64(1), row.GetInt64(2), row.IsDBNull(3) ? "" : row.GetString(3), row.GetInt64(4) != 0) : null;
+            return row.Read() ? new StoredFile(row.String(0), row.Int64(1), row.Int64(2), row.IsNull(3) ? "" : row.String(3), row.Int64(4) != 0) : null;
         }
     }
 
@@ -401,7 +401,7 @@ public sealed partial class SqliteIndex
     public bool IsStable(string publicId)
     {
         lock (_lock)
-            return (long?)_prepared.Scalar(null, "SELECT CASE WHEN resourceType = 3 THEN 1 ELSE isStable END FROM Resources WHERE publicId = @publicId", ("@publicId", publicId)) == 1;
+            return (long?)_rows.Scalar("SELECT CASE WHEN resourceType = 3 THEN 1 ELSE isStable END FROM Resources WHERE publicId = @publicId", ("@publicId", publicId)) == 1;
     }
 
     /// <summary>True when an attachment with this UUID is referenced by the index.</summary>
@@ -476,12 +476,12 @@ public sealed partial class SqliteIndex
             using var transaction = _connection.BeginTransaction();
             long id;
             long? parent;
-            using (var row = _prepared.Reader(transaction, "SELECT internalId, parentId FROM Resources WHERE publicId = @publicId", ("@publicId", publicId)))
+            using (var row = _rows.Read("SELECT internalId, parentId FROM Resources WHERE publicId = @publicId", ("@publicId", publicId)))
             {
                 if (!row.Read())
                     return null;
-                id = row.GetInt64(0);
-                parent = row.IsDBNull(1) ? null : row.GetInt64(1);
+                id = row.Int64(0);
+                parent = row.IsNull(1) ? null : row.Int64(1);
             }
 
             var outcome = DeleteTree(id, parent, transaction);
@@ -502,30 +502,30 @@ public sealed partial class SqliteIndex
         var parent = parentOfResource;
         while (parent is { } parentId)
         {
-            using var up = _prepared.Reader(transaction, """
+            using var up = _rows.Read("""
                 SELECT parentId, publicId, resourceType, (SELECT COUNT(*) FROM Resources c WHERE c.parentId = @parentId)
                 FROM Resources WHERE internalId = @parentId
                 """, ("@parentId", parentId));
             up.Read();
-            if (up.GetInt64(3) > 1)
+            if (up.Int64(3) > 1)
             {
-                remaining = (up.GetString(1), (ResourceLevel)up.GetInt64(2));
+                remaining = (up.String(1), (ResourceLevel)up.Int64(2));
                 break;
             }
 
             top = parentId;
-            parent = up.IsDBNull(0) ? null : up.GetInt64(0);
+            parent = up.IsNull(0) ? null : up.Int64(0);
         }
 
         var files = new List<string>();
-        using (var file = _prepared.Reader(transaction, $"{SubtreeOf} SELECT a.uuid FROM AttachedFiles a JOIN sub ON a.id = sub.id", ("@id", top)))
+        using (var file = _rows.Read($"{SubtreeOf} SELECT a.uuid FROM AttachedFiles a JOIN sub ON a.id = sub.id", ("@id", top)))
         {
             while (file.Read())
-                files.Add(file.GetString(0));
+                files.Add(file.String(0));
         }
 
         LogDeleted(top, transaction);
-        _prepared.Execute(transaction, "DELETE FROM Resources WHERE internalId = @id", ("@id", top));
+        _rows.Execute("DELETE FROM Resources WHERE internalId = @id", ("@id", top));
         return new DeleteOutcome(files, remaining);
     }
 

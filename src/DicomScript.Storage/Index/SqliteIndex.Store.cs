@@ -20,7 +20,7 @@ public sealed partial class SqliteIndex
         {
             using var transaction = _connection.BeginTransaction();
             string? replaced = null;
-            var existing = (long?)_prepared.Scalar(transaction, "SELECT internalId FROM Resources WHERE publicId = @id", ("@id", ids.InstanceHash));
+            var existing = (long?)_rows.Scalar("SELECT internalId FROM Resources WHERE publicId = @id", ("@id", ids.InstanceHash));
             if (existing is { } existingId)
             {
                 if (!overwrite)
@@ -83,11 +83,11 @@ public sealed partial class SqliteIndex
 
             // A new instance makes its series, study and patient unstable again (rows already so are
             // left alone: an update writes its page even when the value does not change).
-            _prepared.Execute(transaction, "UPDATE Resources SET isStable = 0 WHERE internalId IN (@patient, @study, @series) AND isStable <> 0",
+            _rows.Execute("UPDATE Resources SET isStable = 0 WHERE internalId IN (@patient, @study, @series) AND isStable <> 0",
                 ("@patient", patient), ("@study", study), ("@series", series));
             var file = instance.Dicom;
             var recycled = MakeRoom(limits ?? StorageLimits.None, file.StoredSize, patient, transaction);
-            _prepared.Execute(transaction, """
+            _rows.Execute("""
                 INSERT INTO AttachedFiles(id, fileType, uuid, storedSize, uncompressedSize, compressed, uncompressedMd5)
                 VALUES (@instanceId, @type, @uuid, @stored, @uncompressed, @compressed, @md5)
                 """, ("@instanceId", instanceId), ("@type", DicomAttachment), ("@uuid", file.Uuid), ("@stored", file.StoredSize),
@@ -96,13 +96,13 @@ public sealed partial class SqliteIndex
             // Patients are recycled oldest first: a new instance makes its patient the most recent,
             // unless it is protected (absent from the order), which it stays, or already the most
             // recent (the common case, instances of one patient arriving together: no write then).
-            var mostRecent = (long?)_prepared.Scalar(transaction, "SELECT patientId FROM PatientRecyclingOrder ORDER BY seq DESC LIMIT 1");
+            var mostRecent = (long?)_rows.Scalar("SELECT patientId FROM PatientRecyclingOrder ORDER BY seq DESC LIMIT 1");
             var protectedPatient = !newPatient && mostRecent != patient
-                && (long)_prepared.Scalar(transaction, "SELECT COUNT(*) FROM PatientRecyclingOrder WHERE patientId = @patient", ("@patient", patient))! == 0;
+                && (long)_rows.Scalar("SELECT COUNT(*) FROM PatientRecyclingOrder WHERE patientId = @patient", ("@patient", patient))! == 0;
             if (!protectedPatient && mostRecent != patient)
             {
-                _prepared.Execute(transaction, "DELETE FROM PatientRecyclingOrder WHERE patientId = @patient", ("@patient", patient));
-                _prepared.Execute(transaction, "INSERT INTO PatientRecyclingOrder(patientId) VALUES (@patient)", ("@patient", patient));
+                _rows.Execute("DELETE FROM PatientRecyclingOrder WHERE patientId = @patient", ("@patient", patient));
+                _rows.Execute("INSERT INTO PatientRecyclingOrder(patientId) VALUES (@patient)", ("@patient", patient));
             }
 
             CommitWithQueuedJobs(transaction);
@@ -113,17 +113,17 @@ public sealed partial class SqliteIndex
     // The resource's internal id, and whether this call created it.
     private (long Id, bool Created) GetOrCreate(ResourceLevel level, string publicId, long? parent, InstanceToIndex instance, SqliteTransaction transaction)
     {
-        if ((long?)_prepared.Scalar(transaction, "SELECT internalId FROM Resources WHERE publicId = @publicId", ("@publicId", publicId)) is { } existing)
+        if ((long?)_rows.Scalar("SELECT internalId FROM Resources WHERE publicId = @publicId", ("@publicId", publicId)) is { } existing)
             return (existing, false);
 
-        var id = (long)_prepared.Scalar(transaction, "INSERT INTO Resources(resourceType, publicId, parentId) VALUES (@level, @publicId, @parent) RETURNING internalId",
+        var id = (long)_rows.Scalar("INSERT INTO Resources(resourceType, publicId, parentId) VALUES (@level, @publicId, @parent) RETURNING internalId",
             ("@level", (int)level), ("@publicId", publicId), ("@parent", parent))!;
         foreach (var (tag, value) in StoredTags(instance, level))
-            _prepared.Execute(transaction, "INSERT INTO MainDicomTags(id, tag, value) VALUES (@id, @tag, @value)", ("@id", id), ("@tag", (long)tag.Value), ("@value", value));
+            _rows.Execute("INSERT INTO MainDicomTags(id, tag, value) VALUES (@id, @tag, @value)", ("@id", id), ("@tag", (long)tag.Value), ("@value", value));
         foreach (var tag in Identifiers[level])
         {
             if (instance.MainTags.GetValueOrDefault(level)?.TryGetValue(tag, out var value) == true)
-                _prepared.Execute(transaction, "INSERT INTO DicomIdentifiers(id, tag, value, folded) VALUES (@id, @tag, @value, @folded)",
+                _rows.Execute("INSERT INTO DicomIdentifiers(id, tag, value, folded) VALUES (@id, @tag, @value, @folded)",
                     ("@id", id), ("@tag", (long)tag.Value), ("@value", value), ("@folded", FoldCase(value)));
         }
 
@@ -143,7 +143,7 @@ public sealed partial class SqliteIndex
 
     // Each overwrite is a new revision of the value (Orthanc's ETag of a metadata counts them).
     private void SetMetadata(long id, int type, string value, SqliteTransaction transaction) =>
-        _prepared.Execute(transaction, """
+        _rows.Execute("""
             INSERT INTO Metadata(id, type, value) VALUES (@id, @type, @value)
             ON CONFLICT(id, type) DO UPDATE SET value = excluded.value, revision = revision + 1
             """, ("@id", id), ("@type", type), ("@value", value));
@@ -152,7 +152,7 @@ public sealed partial class SqliteIndex
     private long LogChange(ChangeType change, long id, ResourceLevel level, string now, SqliteTransaction transaction)
     {
         _eventsLogged = true;
-        return (long)_prepared.Scalar(transaction, "INSERT INTO Changes(changeType, internalId, resourceType, date) VALUES (@change, @id, @level, @now) RETURNING seq",
+        return (long)_rows.Scalar("INSERT INTO Changes(changeType, internalId, resourceType, date) VALUES (@change, @id, @level, @now) RETURNING seq",
             ("@change", (int)change), ("@id", id), ("@level", (int)level), ("@now", now))!;
     }
 
