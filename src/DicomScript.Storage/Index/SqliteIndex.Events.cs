@@ -96,7 +96,7 @@ public sealed partial class SqliteIndex
             WriteGlobalProperty(GlobalProperty.LuaLoggedEventsDelivered, deliveredEvent.ToString(CultureInfo.InvariantCulture), transaction);
             _rows.Execute("DELETE FROM EventLog WHERE seq <= @seq", ("@seq", deliveredEvent));
             foreach (var (id, content) in jobs ?? [])
-                WriteJob(id, content, transaction);
+                WriteJob(id, content);
             CommitWithQueuedJobs(transaction);
         }
     }

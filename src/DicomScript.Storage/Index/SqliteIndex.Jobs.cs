@@ -57,7 +57,7 @@ public sealed partial class SqliteIndex
             if (content is null)
                 _rows.Execute("DELETE FROM Jobs WHERE id = @id", ("@id", id));
             else
-                WriteJob(id, content, transaction);
+                WriteJob(id, content);
         }
 
         transaction.Commit();
@@ -88,7 +88,7 @@ public sealed partial class SqliteIndex
         }
     }
 
-    private void WriteJob(string id, string content, SqliteTransaction? transaction) =>
+    private void WriteJob(string id, string content) =>
         _rows.Execute("INSERT INTO Jobs(id, content) VALUES (@id, @content) ON CONFLICT(id) DO UPDATE SET content = excluded.content",
             ("@id", id), ("@content", content));
 
