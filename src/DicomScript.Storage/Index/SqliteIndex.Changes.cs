@@ -1,7 +1,6 @@
 using Dapper;
 using DicomScript.Dicom.Dictionary;
 using DicomScript.Storage.Identifiers;
-using Microsoft.Data.Sqlite;
 
 namespace DicomScript.Storage.Index;
 
@@ -21,7 +20,7 @@ public sealed partial class SqliteIndex
         {
             var rows = _connection.Query<(long Seq, long Type, long Level, string PublicId, string Date)>(
                 $"{SelectChanges} WHERE c.seq > @since ORDER BY c.seq LIMIT @limit", new { since, limit = (long)limit + 1 }).Select(ToChange).ToList();
-            return Page(rows, limit, whenEmpty: LastSequence("Changes", null));
+            return Page(rows, limit, whenEmpty: LastSequence("Changes"));
         }
     }
 
@@ -32,7 +31,7 @@ public sealed partial class SqliteIndex
         {
             var rows = _connection.Query<(long Seq, long Type, long Level, string PublicId, string Date)>(
                 $"{SelectChanges} ORDER BY c.seq DESC LIMIT 1").Select(ToChange).ToList();
-            return new LogPage<Change>(rows, true, rows.Count > 0 ? rows[0].Seq : LastSequence("Changes", null));
+            return new LogPage<Change>(rows, true, rows.Count > 0 ? rows[0].Seq : LastSequence("Changes"));
         }
     }
 
@@ -140,7 +139,7 @@ public sealed partial class SqliteIndex
 
     // The last number AUTOINCREMENT gave in a table (0 before the first), deleted rows included.
     // Prepared: the delete path asks on every deletion.
-    private long LastSequence(string table, SqliteTransaction? transaction) =>
+    private long LastSequence(string table) =>
         (long?)_rows.Scalar("SELECT seq FROM sqlite_sequence WHERE name = @table", ("@table", table)) ?? 0;
 
     private static Change ToChange((long Seq, long Type, long Level, string PublicId, string Date) row) =>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using DicomScript.Storage.Identifiers;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace DicomScript.Storage.Index;
@@ -77,7 +76,7 @@ public sealed partial class SqliteIndex
     public (long Change, long Event) LastEventSequences()
     {
         lock (_lock)
-            return (LastSequence("Changes", null), LastSequence("EventLog", null));
+            return (LastSequence("Changes"), LastSequence("EventLog"));
     }
 
     /// <summary>
@@ -92,8 +91,8 @@ public sealed partial class SqliteIndex
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
-            WriteGlobalProperty(GlobalProperty.LuaEventsDelivered, deliveredChange.ToString(CultureInfo.InvariantCulture), transaction);
-            WriteGlobalProperty(GlobalProperty.LuaLoggedEventsDelivered, deliveredEvent.ToString(CultureInfo.InvariantCulture), transaction);
+            WriteGlobalProperty(GlobalProperty.LuaEventsDelivered, deliveredChange.ToString(CultureInfo.InvariantCulture));
+            WriteGlobalProperty(GlobalProperty.LuaLoggedEventsDelivered, deliveredEvent.ToString(CultureInfo.InvariantCulture));
             _rows.Execute("DELETE FROM EventLog WHERE seq <= @seq", ("@seq", deliveredEvent));
             foreach (var (id, content) in jobs ?? [])
                 WriteJob(id, content);
@@ -102,7 +101,7 @@ public sealed partial class SqliteIndex
     }
 
     // An event log entry for each resource of the subtree, by level then age (the rows are still there).
-    private void LogDeleted(long id, SqliteTransaction transaction)
+    private void LogDeleted(long id)
     {
         _eventsLogged = true;
         _rows.Execute($"""
@@ -110,15 +109,15 @@ public sealed partial class SqliteIndex
             INSERT INTO EventLog(afterChange, changeType, resourceType, publicId, date)
                 SELECT @afterChange, @deleted, r.resourceType, r.publicId, @now FROM sub JOIN Resources r ON r.internalId = sub.id
                 ORDER BY r.resourceType, r.internalId
-            """, ("@id", id), ("@afterChange", LastSequence("Changes", transaction)), ("@deleted", (int)ChangeType.Deleted), ("@now", Now()));
+            """, ("@id", id), ("@afterChange", LastSequence("Changes")), ("@deleted", (int)ChangeType.Deleted), ("@now", Now()));
     }
 
-    private void LogAlreadyStored(string publicId, SqliteTransaction transaction)
+    private void LogAlreadyStored(string publicId)
     {
         _eventsLogged = true;
         _rows.Execute("""
             INSERT INTO EventLog(afterChange, changeType, resourceType, publicId, date) VALUES (@afterChange, @type, @level, @publicId, @now)
-            """, ("@afterChange", LastSequence("Changes", transaction)), ("@type", (int)ChangeType.AlreadyStored), ("@level", (int)ResourceLevel.Instance),
+            """, ("@afterChange", LastSequence("Changes")), ("@type", (int)ChangeType.AlreadyStored), ("@level", (int)ResourceLevel.Instance),
             ("@publicId", publicId), ("@now", Now()));
     }
 }

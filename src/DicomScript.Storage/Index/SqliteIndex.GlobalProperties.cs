@@ -52,10 +52,10 @@ public sealed partial class SqliteIndex
     public void SetGlobalProperty(GlobalProperty property, string value)
     {
         lock (_lock)
-            WriteGlobalProperty(property, value, null);
+            WriteGlobalProperty(property, value);
     }
 
-    private void WriteGlobalProperty(GlobalProperty property, string value, SqliteTransaction? transaction) =>
+    private void WriteGlobalProperty(GlobalProperty property, string value) =>
         _rows.Execute("INSERT INTO GlobalProperties(property, value) VALUES (@property, @value) ON CONFLICT(property) DO UPDATE SET value = excluded.value",
             ("@property", (int)property), ("@value", value));
 }

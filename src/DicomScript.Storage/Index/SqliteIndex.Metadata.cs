@@ -63,7 +63,7 @@ public sealed partial class SqliteIndex
             _connection.Execute("INSERT OR REPLACE INTO Metadata(id, type, value, revision) VALUES (@id, @type, @value, @revision)",
                 new { id = found.Id, type, value, revision }, transaction);
             if (type >= FirstUserMetadata)
-                LogChange(ChangeType.UpdatedMetadata, found.Id, found.Level, Now(), transaction);
+                LogChange(ChangeType.UpdatedMetadata, found.Id, found.Level, Now());
             transaction.Commit();
             return new MetadataWrite(MetadataWriteStatus.Written, revision);
         }
@@ -83,7 +83,7 @@ public sealed partial class SqliteIndex
                 return MetadataWriteStatus.RevisionMismatch;
             _connection.Execute("DELETE FROM Metadata WHERE id = @id AND type = @type", new { id = found.Id, type }, transaction);
             if (type >= FirstUserMetadata)
-                LogChange(ChangeType.UpdatedMetadata, found.Id, found.Level, Now(), transaction);
+                LogChange(ChangeType.UpdatedMetadata, found.Id, found.Level, Now());
             transaction.Commit();
             return MetadataWriteStatus.Written;
         }

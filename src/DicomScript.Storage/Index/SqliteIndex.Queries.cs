@@ -377,7 +377,7 @@ public sealed partial class SqliteIndex
             else
             {
                 _connection.Execute("UPDATE Resources SET isStable = 0 WHERE internalId = @id", new { id = resource.Id }, transaction);
-                SetMetadata(resource.Id, (int)MetadataType.LastUpdate, now, transaction);
+                SetMetadata(resource.Id, (int)MetadataType.LastUpdate, now);
             }
 
             transaction.Commit();
@@ -394,7 +394,7 @@ public sealed partial class SqliteIndex
             _ => ChangeType.StableSeries,
         };
         _connection.Execute("UPDATE Resources SET isStable = 1 WHERE internalId = @id", new { id }, transaction);
-        return new Change(LogChange(change, id, level, now, transaction), change, level, publicId, now);
+        return new Change(LogChange(change, id, level, now), change, level, publicId, now);
     }
 
     /// <summary>Whether a patient, study or series is stable (instances are always stable).</summary>
@@ -484,7 +484,7 @@ public sealed partial class SqliteIndex
                 parent = row.IsNull(1) ? null : row.Int64(1);
             }
 
-            var outcome = DeleteTree(id, parent, transaction);
+            var outcome = DeleteTree(id, parent);
             CommitWithQueuedJobs(transaction);
             return outcome;
         }
@@ -494,7 +494,7 @@ public sealed partial class SqliteIndex
     // the caller's transaction; logs a Deleted event for each resource removed (top-down: on the
     // last instance of a patient, patient, study, series, instance, as Orthanc signals them) and
     // returns the files to remove once it commits.
-    private DeleteOutcome DeleteTree(long id, long? parentOfResource, SqliteTransaction transaction)
+    private DeleteOutcome DeleteTree(long id, long? parentOfResource)
     {
         // Climb while the parent has no other child: the topmost of those is what goes.
         var top = id;
@@ -524,7 +524,7 @@ public sealed partial class SqliteIndex
                 files.Add(file.String(0));
         }
 
-        LogDeleted(top, transaction);
+        LogDeleted(top);
         _rows.Execute("DELETE FROM Resources WHERE internalId = @id", ("@id", top));
         return new DeleteOutcome(files, remaining);
     }

@@ -98,7 +98,7 @@ public sealed partial class SqliteIndex
                 "SELECT patientId FROM PatientRecyclingOrder WHERE patientId IS NOT @keep ORDER BY seq LIMIT 1", new { keep = patientToKeep }, transaction);
             if (oldest is not { } patient)
                 throw new StorageFullException("the storage area is full and no other patient may be recycled (all protected)");
-            files.AddRange(DeleteTree(patient, null, transaction).FileUuids);
+            files.AddRange(DeleteTree(patient, null).FileUuids);
         }
 
         return files;

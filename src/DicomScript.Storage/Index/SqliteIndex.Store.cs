@@ -25,38 +25,38 @@ public sealed partial class SqliteIndex
             {
                 if (!overwrite)
                 {
-                    LogAlreadyStored(ids.InstanceHash, transaction);
+                    LogAlreadyStored(ids.InstanceHash);
                     CommitWithQueuedJobs(transaction);
                     return new StoreOutcome(StoreStatus.AlreadyStored, ids.InstanceHash);
                 }
 
                 replaced = _connection.ExecuteScalar<string?>("SELECT uuid FROM AttachedFiles WHERE id = @existingId AND fileType = @type",
                     new { existingId, type = DicomAttachment }, transaction);
-                LogDeleted(existingId, transaction);
+                LogDeleted(existingId);
                 _connection.Execute("DELETE FROM Resources WHERE internalId = @existingId", new { existingId }, transaction);
             }
 
             var now = Now();
-            var (patient, newPatient) = GetOrCreate(ResourceLevel.Patient, ids.PatientHash, null, instance, transaction);
-            var (study, newStudy) = GetOrCreate(ResourceLevel.Study, ids.StudyHash, patient, instance, transaction);
-            var (series, newSeries) = GetOrCreate(ResourceLevel.Series, ids.SeriesHash, study, instance, transaction);
-            var (instanceId, _) = GetOrCreate(ResourceLevel.Instance, ids.InstanceHash, series, instance, transaction);
+            var (patient, newPatient) = GetOrCreate(ResourceLevel.Patient, ids.PatientHash, null, instance);
+            var (study, newStudy) = GetOrCreate(ResourceLevel.Study, ids.StudyHash, patient, instance);
+            var (series, newSeries) = GetOrCreate(ResourceLevel.Series, ids.SeriesHash, study, instance);
+            var (instanceId, _) = GetOrCreate(ResourceLevel.Instance, ids.InstanceHash, series, instance);
 
             // Logged bottom-up, as Orthanc logs them (clients paging /changes see the same sequence).
-            LogChange(ChangeType.NewInstance, instanceId, ResourceLevel.Instance, now, transaction);
+            LogChange(ChangeType.NewInstance, instanceId, ResourceLevel.Instance, now);
             if (newSeries)
-                LogChange(ChangeType.NewSeries, series, ResourceLevel.Series, now, transaction);
+                LogChange(ChangeType.NewSeries, series, ResourceLevel.Series, now);
             if (newStudy)
-                LogChange(ChangeType.NewStudy, study, ResourceLevel.Study, now, transaction);
+                LogChange(ChangeType.NewStudy, study, ResourceLevel.Study, now);
             if (newPatient)
-                LogChange(ChangeType.NewPatient, patient, ResourceLevel.Patient, now, transaction);
+                LogChange(ChangeType.NewPatient, patient, ResourceLevel.Patient, now);
 
             foreach (var (type, value) in instance.Metadata)
-                SetMetadata(instanceId, type, value, transaction);
+                SetMetadata(instanceId, type, value);
             if (newSeries)
             {
                 foreach (var (type, value) in instance.SeriesMetadata)
-                    SetMetadata(series, type, value, transaction);
+                    SetMetadata(series, type, value);
             }
 
             foreach (var (level, metadata) in instance.LevelMetadata)
@@ -69,16 +69,16 @@ public sealed partial class SqliteIndex
                     _ => instanceId,
                 };
                 foreach (var (type, value) in metadata)
-                    SetMetadata(resource, type, value, transaction);
+                    SetMetadata(resource, type, value);
             }
 
             foreach (var parent in new[] { patient, study, series })
-                SetMetadata(parent, (int)MetadataType.LastUpdate, now, transaction);
+                SetMetadata(parent, (int)MetadataType.LastUpdate, now);
 
             // As Orthanc: the count this instance announces (not the series') decides completeness.
             if (instance.ExpectedInstances is { } expected && SeriesStatus(series, expected, transaction) == "Complete")
             {
-                LogChange(ChangeType.CompletedSeries, series, ResourceLevel.Series, now, transaction);
+                LogChange(ChangeType.CompletedSeries, series, ResourceLevel.Series, now);
             }
 
             // A new instance makes its series, study and patient unstable again (rows already so are
@@ -111,7 +111,7 @@ public sealed partial class SqliteIndex
     }
 
     // The resource's internal id, and whether this call created it.
-    private (long Id, bool Created) GetOrCreate(ResourceLevel level, string publicId, long? parent, InstanceToIndex instance, SqliteTransaction transaction)
+    private (long Id, bool Created) GetOrCreate(ResourceLevel level, string publicId, long? parent, InstanceToIndex instance)
     {
         if ((long?)_rows.Scalar("SELECT internalId FROM Resources WHERE publicId = @publicId", ("@publicId", publicId)) is { } existing)
             return (existing, false);
@@ -142,14 +142,14 @@ public sealed partial class SqliteIndex
     }
 
     // Each overwrite is a new revision of the value (Orthanc's ETag of a metadata counts them).
-    private void SetMetadata(long id, int type, string value, SqliteTransaction transaction) =>
+    private void SetMetadata(long id, int type, string value) =>
         _rows.Execute("""
             INSERT INTO Metadata(id, type, value) VALUES (@id, @type, @value)
             ON CONFLICT(id, type) DO UPDATE SET value = excluded.value, revision = revision + 1
             """, ("@id", id), ("@type", type), ("@value", value));
 
     // Returns the change's number.
-    private long LogChange(ChangeType change, long id, ResourceLevel level, string now, SqliteTransaction transaction)
+    private long LogChange(ChangeType change, long id, ResourceLevel level, string now)
     {
         _eventsLogged = true;
         return (long)_rows.Scalar("INSERT INTO Changes(changeType, internalId, resourceType, date) VALUES (@change, @id, @level, @now) RETURNING seq",
