@@ -506,7 +506,8 @@ public sealed partial class SqliteIndex
                 SELECT parentId, publicId, resourceType, (SELECT COUNT(*) FROM Resources c WHERE c.parentId = @parentId)
                 FROM Resources WHERE internalId = @parentId
                 """, ("@parentId", parentId));
-            up.Read();
+            if (!up.Read())
+                throw new InvalidOperationException($"The index has no resource {parentId}, the parent of a resource it holds");
             if (up.Int64(3) > 1)
             {
                 remaining = (up.String(1), (ResourceLevel)up.Int64(2));

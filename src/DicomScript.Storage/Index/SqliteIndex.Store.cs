@@ -96,10 +96,10 @@ public sealed partial class SqliteIndex
             // Patients are recycled oldest first: a new instance makes its patient the most recent,
             // unless it is protected (absent from the order), which it stays, or already the most
             // recent (the common case, instances of one patient arriving together: no write then).
-            var mostRecent = (long?)_rows.Scalar("SELECT patientId FROM PatientRecyclingOrder ORDER BY seq DESC LIMIT 1");
-            var protectedPatient = !newPatient && mostRecent != patient
+            var alreadyMostRecent = (long?)_rows.Scalar("SELECT patientId FROM PatientRecyclingOrder ORDER BY seq DESC LIMIT 1") == patient;
+            var protectedPatient = !newPatient && !alreadyMostRecent
                 && (long)_rows.Scalar("SELECT COUNT(*) FROM PatientRecyclingOrder WHERE patientId = @patient", ("@patient", patient))! == 0;
-            if (!protectedPatient && mostRecent != patient)
+            if (!alreadyMostRecent && !protectedPatient)
             {
                 _rows.Execute("DELETE FROM PatientRecyclingOrder WHERE patientId = @patient", ("@patient", patient));
                 _rows.Execute("INSERT INTO PatientRecyclingOrder(patientId) VALUES (@patient)", ("@patient", patient));
