@@ -226,6 +226,28 @@ public sealed class EventCallbackTests
         }));
     }
 
+    // Without an OnDeleted* callback, deletions are not even logged (a routing script deletes every
+    // instance it forwards); an OnDeletedInstance defined later by execute-script hears the next ones.
+    [Test]
+    public async Task Deletions_AreLoggedOnlyWhileAScriptDefinesAnOnDeletedCallback()
+    {
+        await using var server = await ScriptedArchive.StartAsync(null, ("stored.lua", "function OnStoredInstance(id) end"));
+        var first = await server.UploadAsync(SampleInstances.Copy(1));
+        var second = await server.UploadAsync(SampleInstances.Copy(2));
+        var before = server.Archive.Index.LastEventSequences().Event;
+
+        using (var delete = await server.Http.DeleteAsync($"instances/{first}"))
+            Assert.That(delete.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((server.Archive.Index.LogsDeletions, server.Archive.Index.LastEventSequences().Event), Is.EqualTo((false, before)));
+
+        var (status, _) = await server.ExecuteAsync("deleted = {} function OnDeletedInstance(id) table.insert(deleted, id) end");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
+        using (var delete = await server.Http.DeleteAsync($"instances/{second}"))
+            Assert.That(delete.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var heard = await LuaPolling.UntilAsync(server, "for _, id in ipairs(deleted) do print(id) end", output => output.Contains(second, StringComparison.Ordinal));
+        Assert.That(heard, Is.EqualTo(second + "\n"), "only the deletion made once the callback existed");
+    }
+
     [Test]
     public async Task OnJobSubmittedAndOnJobSuccess_NameTheJob()
     {

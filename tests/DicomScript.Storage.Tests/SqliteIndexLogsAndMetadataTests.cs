@@ -113,6 +113,26 @@ public partial class SqliteIndexTests
     }
 
     [Test]
+    public void Delete_WithDeletionsNotLogged_LeavesTheEventLogAlone_AndRaisesNothing()
+    {
+        var ct = Ingest("test_files/CT_small.dcm").InstanceId;
+        var mr = Ingest("test_files/MR_small.dcm").InstanceId;
+        var raised = 0;
+        _index.EventsCommitted += () => raised++;
+        var before = _index.LastEventSequences();
+
+        _index.LogsDeletions = false;
+        _index.Delete(ct);
+        Assert.That((_index.LastEventSequences(), Events(before).Count, raised), Is.EqualTo((before, 0, 0)));
+        Assert.That(_index.Get(ct), Is.Null);
+
+        _index.LogsDeletions = true;
+        _index.Delete(mr);
+        Assert.That(Events(before).Where(c => c.ChangeType == ChangeType.Deleted).Select(c => c.PublicId), Does.Contain(mr), "logged again once switched back on");
+        Assert.That(raised, Is.EqualTo(1));
+    }
+
+    [Test]
     public void EventsCommitted_RaisedOncePerCommitThatLogsChangesOrEvents_Only()
     {
         var raised = 0;

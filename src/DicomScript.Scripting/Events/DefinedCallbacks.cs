@@ -35,17 +35,22 @@ internal sealed class DefinedCallbacks
 
     private volatile HashSet<string> _defined = [];
     private volatile bool _hasResourceCallbacks;
+    private volatile bool _hasDeletedCallbacks;
 
     public bool Has(string name) => _defined.Contains(name);
 
     /// <summary>Whether a callback of the archive's logged events (stored, stable, updated, deleted) is defined.</summary>
     public bool HasResourceCallbacks => _hasResourceCallbacks;
 
+    /// <summary>Whether an OnDeletedPatient/Study/Series/Instance is defined.</summary>
+    public bool HasDeletedCallbacks => _hasDeletedCallbacks;
+
     public void Refresh(LuaEngine engine)
     {
         var defined = engine.WhichAreFunctions(Names);
         _defined = defined;
-        _hasResourceCallbacks = defined.Any(name => name.StartsWith("OnStable", StringComparison.Ordinal) || name.StartsWith("OnUpdated", StringComparison.Ordinal)
-            || name.StartsWith("OnDeleted", StringComparison.Ordinal) || name == OnStoredInstance);
+        _hasDeletedCallbacks = defined.Any(name => name.StartsWith("OnDeleted", StringComparison.Ordinal));
+        _hasResourceCallbacks = _hasDeletedCallbacks || defined.Any(name => name.StartsWith("OnStable", StringComparison.Ordinal)
+            || name.StartsWith("OnUpdated", StringComparison.Ordinal) || name == OnStoredInstance);
     }
 }

@@ -18,6 +18,20 @@ public sealed record IndexEvent(Change Change, long EventSeq);
 public sealed partial class SqliteIndex
 {
     private bool _eventsLogged; // the open transaction logged a change or an event (under the lock)
+    private volatile bool _logsDeletions = true;
+
+    /// <summary>
+    /// Whether deletions go to the event log (true unless switched off). Its reader, the Lua
+    /// engine, switches it off while no script defines an OnDeleted* callback: a deletion then
+    /// spares a row and the reader a wake-up, which routing scripts that delete what they forwarded
+    /// pay once per instance. Deletions made while it is off are never signalled, as Orthanc never
+    /// signals to a callback defined after the fact.
+    /// </summary>
+    public bool LogsDeletions
+    {
+        get => _logsDeletions;
+        set => _logsDeletions = value;
+    }
 
     /// <summary>
     /// Raised when a transaction that logged changes or events commits, so that their reader need
@@ -103,6 +117,8 @@ public sealed partial class SqliteIndex
     // An event log entry for each resource of the subtree, by level then age (the rows are still there).
     private void LogDeleted(long id)
     {
+        if (!_logsDeletions)
+            return;
         _eventsLogged = true;
         _rows.Execute($"""
             {SubtreeOf}
