@@ -21,7 +21,8 @@ internal static class CommandLine
 {
     private const string Usage = """
         usage:
-          dicomscript [CONFIG]                          run the server (CONFIG: orthanc.json or a folder of JSON files)
+          dicomscript [--verbose|--trace] [CONFIG]      run the server (CONFIG: orthanc.json or a folder of JSON files);
+                                                        --verbose also logs each deletion and stable resource, --trace everything
           dicomscript dump FILE [--all]                 list a DICOM file like dcmdump (--all: do not shorten long values)
           dicomscript json FILE [--simplify|--short|--dicomweb]
                                                         the file's tags as Orthanc's REST API shows them
@@ -36,9 +37,11 @@ internal static class CommandLine
                 ["dump", var path, .. var rest] => Task.FromResult(Dump(path, rest, output)),
                 ["json", var path, .. var rest] => Task.FromResult(Json(path, rest, output, error)),
                 ["-h" or "--help" or "help"] => Task.FromResult(Help(output)),
+                [var option, .. var rest] when option is "--verbose" or "--trace" && rest is [] or [[not '-', ..]] =>
+                    ServeAsync(rest.FirstOrDefault(), option == "--verbose" ? LogEventLevel.Debug : LogEventLevel.Verbose, error),
                 [var first, ..] when first.StartsWith('-') || first is "dump" or "json" => Task.FromResult(Fail(error, Usage)),
-                [] => ServeAsync(null, error),
-                [var config] => ServeAsync(config, error),
+                [] => ServeAsync(null, LogEventLevel.Information, error),
+                [var config] => ServeAsync(config, LogEventLevel.Information, error),
                 _ => Task.FromResult(Fail(error, Usage)),
             }).ConfigureAwait(false);
         }
@@ -98,7 +101,7 @@ internal static class CommandLine
     /// Lua scripts, DICOM listener, REST API. A configuration error, or a Lua script that fails to
     /// load, stops the start with the file, line and reason.
     /// </summary>
-    private static async Task<int> ServeAsync(string? configPath, TextWriter error)
+    private static async Task<int> ServeAsync(string? configPath, LogEventLevel logLevel, TextWriter error)
     {
         OrthancConfiguration configuration;
         try
@@ -114,7 +117,7 @@ internal static class CommandLine
         }
 
         using var serilog = new LoggerConfiguration()
-            .MinimumLevel.Information()
+            .MinimumLevel.Is(logLevel)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning) // ASP.NET's per-request lines; ours say what happened
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .CreateLogger();

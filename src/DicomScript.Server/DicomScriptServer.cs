@@ -242,7 +242,9 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     [LoggerMessage(2201, LogLevel.Information, "Stopped")]
     private static partial void LogStopped(ILogger logger);
 
-    [LoggerMessage(2203, LogLevel.Information, "Deleted {PublicId} ({Files} files)")]
+    // Debug (shown with --verbose), as Orthanc shows it only with --verbose: a routing script
+    // deletes every instance it forwards, and one line each cost ~5 % of the routing's CPU.
+    [LoggerMessage(2203, LogLevel.Debug, "Deleted {PublicId} ({Files} files)")]
     private static partial void LogDeleted(ILogger logger, string publicId, int files);
 
     [LoggerMessage(2202, LogLevel.Warning, "Recovered after an unclean stop: removed {Temporaries} temporary and {Orphans} unreferenced files")]

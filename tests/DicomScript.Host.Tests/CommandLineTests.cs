@@ -1,3 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using DicomScript.Dicom.Data;
 using DicomScript.Dicom.Dictionary;
@@ -101,6 +105,93 @@ public class CommandLineTests
         var (exit, _, error) = Run("/nonexistent/orthanc.json");
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(error, Does.Contain("configuration error").And.Contain("/nonexistent/orthanc.json"));
+    }
+
+    [Test]
+    public void Serve_VerboseOrTraceBeforeTheConfiguration_IsAnOption_AnythingElseIsUsage()
+    {
+        Assert.That(Run("--verbose", "/nonexistent/orthanc.json").Error, Does.Contain("configuration error"));
+        Assert.That(Run("--trace", "/nonexistent/orthanc.json").Error, Does.Contain("configuration error"));
+        Assert.That(Run("--verbose", "--trace"), Is.EqualTo((2, "", Run("--bogus").Error)));
+        Assert.That(Run("--bogus").Error, Does.Contain("usage").And.Contain("--verbose"));
+    }
+
+    // Each deletion is logged only with --verbose, as Orthanc does: a routing script deletes every
+    // instance it forwards. The line is written before the deletion's HTTP answer, and all of the
+    // output is read once the killed process has exited.
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Serve_Verbose_LogsEachDeletion(bool verbose)
+    {
+        var folder = Directory.CreateTempSubdirectory("host-verbose-");
+        var httpPort = FreePort();
+        try
+        {
+            File.WriteAllText(Path.Combine(folder.FullName, "orthanc.json"),
+                $$"""{ "HttpPort": {{httpPort}}, "DicomPort": {{FreePort()}}, "StorageDirectory": "storage" }""");
+            var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dicomscript.dll"));
+            if (verbose)
+                start.ArgumentList.Add("--verbose");
+            start.ArgumentList.Add(Path.Combine(folder.FullName, "orthanc.json"));
+            using var process = Process.Start(start)!;
+            var log = new ConcurrentQueue<string>();
+            process.OutputDataReceived += (_, line) => log.Enqueue(line.Data ?? "");
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            string? id = null;
+            try
+            {
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/") };
+                var deadline = DateTime.UtcNow.AddSeconds(20);
+                while (id is null && DateTime.UtcNow < deadline && !process.HasExited)
+                {
+                    try
+                    {
+                        using var upload = await http.PostAsync("instances", new ByteArrayContent(StorableInstance()));
+                        id = JsonNode.Parse(await upload.Content.ReadAsStringAsync())!["ID"]!.GetValue<string>();
+                    }
+                    catch (HttpRequestException)
+                    {
+                        await Task.Delay(100); // not listening yet
+                    }
+                }
+
+                Assert.That(id, Is.Not.Null, "the server did not start");
+                using var delete = await http.DeleteAsync($"instances/{id}");
+                Assert.That(delete.IsSuccessStatusCode, Is.True);
+            }
+            finally
+            {
+                process.Kill();
+                await process.WaitForExitAsync();
+            }
+
+            Assert.That(log.Any(line => line.Contains($"Deleted {id}", StringComparison.Ordinal)), Is.EqualTo(verbose), string.Join("\n", log));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static byte[] StorableInstance()
+    {
+        var dataset = new DicomDataset()
+            .AddString(DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.7")
+            .AddString(DicomTags.SOPInstanceUID, DicomVR.UI, "1.2.3.4.5.3")
+            .AddString(DicomTags.PatientID, DicomVR.LO, "P1")
+            .AddString(DicomTags.StudyInstanceUID, DicomVR.UI, "1.2.3.4.5.1")
+            .AddString(DicomTags.SeriesInstanceUID, DicomVR.UI, "1.2.3.4.5.2");
+        return DicomWriter.ToBytes(new DicomFile(new DicomDataset(), dataset, DicomTransferSyntax.ExplicitVRLittleEndian));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [Test]
