@@ -55,6 +55,7 @@ public sealed partial class StableResourcesMonitor : IAsyncDisposable
         _stop.Dispose();
     }
 
-    [LoggerMessage(2300, LogLevel.Information, "{Level} {PublicId} is stable")]
+    // Debug (shown with --verbose), as Orthanc: three lines for every patient sent otherwise.
+    [LoggerMessage(2300, LogLevel.Debug, "{Level} {PublicId} is stable")]
     private static partial void LogStable(ILogger logger, string level, string publicId);
 }
