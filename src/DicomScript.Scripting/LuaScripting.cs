@@ -84,8 +84,9 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
     }
 
     // A hook is set only while the script defines its callback, so the archive never waits on Lua
-    // for a callback nobody wrote (nor logs deletions for an OnDeleted* nobody wrote). Looked up after loading and after each execute-script (which may
-    // define or remove one: with one state, a filter defined that way works, unlike in Orthanc).
+    // for a callback nobody wrote, nor logs deletions for an OnDeleted* nobody wrote. Looked up after
+    // loading and after each execute-script (which may define or remove one: with one state, a
+    // filter defined that way works, unlike in Orthanc).
     private void AttachCallbacks()
     {
         _callbacks.Refresh(_engine);

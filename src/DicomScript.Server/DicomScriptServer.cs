@@ -243,7 +243,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     private static partial void LogStopped(ILogger logger);
 
     // Debug (shown with --verbose), as Orthanc shows it only with --verbose: a routing script
-    // deletes every instance it forwards, and one line each cost ~5 % of the routing's CPU.
+    // deletes every instance it forwards, a line each otherwise.
     [LoggerMessage(2203, LogLevel.Debug, "Deleted {PublicId} ({Files} files)")]
     private static partial void LogDeleted(ILogger logger, string publicId, int files);
 
