@@ -10,9 +10,9 @@ namespace DicomScript.Server.Jobs;
 /// paused, resumed, canceled and (when failed) resubmitted; the last <c>JobsHistorySize</c>
 /// finished ones stay listed. With <c>SaveJobs</c>, every change of a job a restart needs (its
 /// submission, each step it reaches, a pause, its end) is written to the index within 20 ms, with
-/// the next commit (Orthanc saves every 10 s and at exit), so a job survives the process being killed: at
-/// the next start a job that was pending or running resumes at the step it had reached (the step in
-/// progress runs again), a paused one stays paused, finished ones are listed again.
+/// the next commit (Orthanc saves every 10 s and at exit), so a job survives the process being
+/// killed: at the next start a job that was pending or running resumes at the step it had reached
+/// (the step in progress runs again), a paused one stays paused, finished ones are listed again.
 /// </summary>
 public sealed partial class JobsEngine : IAsyncDisposable
 {

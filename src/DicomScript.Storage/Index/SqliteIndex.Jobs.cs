@@ -55,7 +55,7 @@ public sealed partial class SqliteIndex
         foreach (var (id, content) in queued)
         {
             if (content is null)
-                _rows.Execute("DELETE FROM Jobs WHERE id = @id", ("@id", id));
+                ForgetJob(id);
             else
                 WriteJob(id, content);
         }
@@ -92,6 +92,8 @@ public sealed partial class SqliteIndex
         _rows.Execute("INSERT INTO Jobs(id, content) VALUES (@id, @content) ON CONFLICT(id) DO UPDATE SET content = excluded.content",
             ("@id", id), ("@content", content));
 
+    private void ForgetJob(string id) => _rows.Execute("DELETE FROM Jobs WHERE id = @id", ("@id", id));
+
     /// <summary>Forgets jobs at once (saved jobs that cannot be read).</summary>
     public void DeleteJobs(IReadOnlyCollection<string> ids)
     {
@@ -100,7 +102,7 @@ public sealed partial class SqliteIndex
         {
             using var transaction = _connection.BeginTransaction();
             foreach (var id in ids)
-                _rows.Execute("DELETE FROM Jobs WHERE id = @id", ("@id", id));
+                ForgetJob(id);
             transaction.Commit();
         }
     }

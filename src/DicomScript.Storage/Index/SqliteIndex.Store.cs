@@ -20,7 +20,7 @@ public sealed partial class SqliteIndex
         {
             using var transaction = _connection.BeginTransaction();
             string? replaced = null;
-            var existing = (long?)_rows.Scalar("SELECT internalId FROM Resources WHERE publicId = @id", ("@id", ids.InstanceHash));
+            var existing = InternalIdOf(ids.InstanceHash);
             if (existing is { } existingId)
             {
                 if (!overwrite)
@@ -110,10 +110,13 @@ public sealed partial class SqliteIndex
         }
     }
 
+    private long? InternalIdOf(string publicId) =>
+        (long?)_rows.Scalar("SELECT internalId FROM Resources WHERE publicId = @publicId", ("@publicId", publicId));
+
     // The resource's internal id, and whether this call created it.
     private (long Id, bool Created) GetOrCreate(ResourceLevel level, string publicId, long? parent, InstanceToIndex instance)
     {
-        if ((long?)_rows.Scalar("SELECT internalId FROM Resources WHERE publicId = @publicId", ("@publicId", publicId)) is { } existing)
+        if (InternalIdOf(publicId) is { } existing)
             return (existing, false);
 
         var id = (long)_rows.Scalar("INSERT INTO Resources(resourceType, publicId, parentId) VALUES (@level, @publicId, @parent) RETURNING internalId",
