@@ -185,11 +185,32 @@ public partial class SqliteIndexTests
     }
 
     [Test]
+    public void Open_KeepsThePageSizeOfAFileMadeBefore_AndItsWalLengthInBytes()
+    {
+        _index.Dispose();
+        var folder = _folder.CreateSubdirectory("old");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder.FullName, "index.sqlite")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA page_size=4096; CREATE TABLE Earlier(x); VACUUM;";
+            command.ExecuteNonQuery();
+        }
+
+        _index = SqliteIndex.Open(folder.FullName);
+        Assert.That(_index.Pragma("page_size"), Is.EqualTo("4096"));
+        Assert.That(_index.Pragma("wal_autocheckpoint"), Is.EqualTo((SqliteIndex.WalAutoCheckpointBytes / 4096).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var outcome = Ingest("test_files/rtplan.dcm");
+        Assert.That(_index.Get(outcome.InstanceId), Is.Not.Null);
+    }
+
+    [Test]
     public void Reopen_IndexPersistsInWalMode()
     {
         var outcome = Ingest("test_files/rtplan.dcm");
         Assert.That(_index.Pragma("journal_mode"), Is.EqualTo("wal"));
-        Assert.That(_index.Pragma("wal_autocheckpoint"), Is.EqualTo(SqliteIndex.WalAutoCheckpointPages.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(_index.Pragma("page_size"), Is.EqualTo(SqliteIndex.NewIndexPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.That(_index.Pragma("wal_autocheckpoint"), Is.EqualTo((SqliteIndex.WalAutoCheckpointBytes / SqliteIndex.NewIndexPageSize).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(() => _index.Pragma("journal_mode; DROP TABLE Resources"), Throws.ArgumentException);
         Assert.That(_index.Synchronous, Is.EqualTo(1), "NORMAL: a commit survives a killed process");
         _index.Dispose();

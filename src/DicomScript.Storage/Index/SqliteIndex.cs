@@ -32,14 +32,23 @@ public sealed partial class SqliteIndex : IDisposable
     }
 
     /// <summary>
-    /// The WAL's length (in pages, 4 KB each) at which a commit copies it into the database file.
-    /// SQLite's default, 1,000, made a checkpoint every ~30 instances stored, each rewriting the pages
-    /// the instances since the last one had touched, inside a commit and so inside the index's lock:
-    /// ~0.1 ms of every store's 0.4. Ten times longer, the pages written again and again (the ends of
-    /// the tables and indexes) are copied once per checkpoint instead of ten times; the WAL file grows
-    /// to ~40 MB and stays that size.
+    /// The page size of a new index file (an existing one keeps its own). SQLite's default, 4 KB,
+    /// made each commit write every page it touched whole into the WAL, checksummed: a store or a
+    /// deletion touches a dozen pages (the ends of each table and index) for a few hundred bytes of
+    /// rows. With 1 KB pages the index's part of a store took ~18 % less time and of a deletion ~37 %
+    /// less (10,000 stores and deletions, journaled ext4); lookups and C-FIND did not change.
     /// </summary>
-    public const int WalAutoCheckpointPages = 10_000;
+    public const int NewIndexPageSize = 1024;
+
+    /// <summary>
+    /// The WAL's length, in bytes, at which a commit copies it into the database file. SQLite's
+    /// default, 1,000 pages of 4 KB, made a checkpoint every ~30 instances stored, each rewriting the
+    /// pages the instances since the last one had touched, inside a commit and so inside the index's
+    /// lock: ~0.1 ms of every store's 0.4. Ten times longer, the pages written again and again (the
+    /// ends of the tables and indexes) are copied once per checkpoint instead of ten times; the WAL
+    /// file grows to ~40 MB and stays that size.
+    /// </summary>
+    public const int WalAutoCheckpointBytes = 40 << 20;
 
     /// <summary>
     /// Opens (creating when needed) <c>index.sqlite</c> in <paramref name="folder"/>. With
@@ -60,8 +69,9 @@ public sealed partial class SqliteIndex : IDisposable
         try
         {
             connection.Execute("PRAGMA locking_mode=EXCLUSIVE");
+            connection.Execute($"PRAGMA page_size={NewIndexPageSize}"); // before WAL: ignored by a file already made
             connection.Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={(durable ? "FULL" : "NORMAL")}; PRAGMA foreign_keys=ON;");
-            connection.Execute($"PRAGMA wal_autocheckpoint={WalAutoCheckpointPages}");
+            connection.Execute($"PRAGMA wal_autocheckpoint={WalAutoCheckpointBytes / connection.ExecuteScalar<long>("PRAGMA page_size")}");
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 5) // SQLITE_BUSY
         {
