@@ -19,6 +19,10 @@ public sealed partial class SqliteIndex
 {
     private bool _eventsLogged; // the open transaction logged a change or an event (under the lock)
     private volatile bool _logsDeletions = true;
+    private long _commits;
+
+    /// <summary>The transactions committed since the index opened (tests count them).</summary>
+    internal long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>
     /// Whether deletions go to the event log (true unless switched off). Its reader, the Lua
@@ -47,6 +51,7 @@ public sealed partial class SqliteIndex
     {
         raw.sqlite3_commit_hook(_connection.Handle, _ =>
         {
+            Interlocked.Increment(ref _commits);
             if (_eventsLogged)
             {
                 _eventsLogged = false;
@@ -110,7 +115,7 @@ public sealed partial class SqliteIndex
             _rows.Execute("DELETE FROM EventLog WHERE seq <= @seq", ("@seq", deliveredEvent));
             foreach (var (id, content) in jobs ?? [])
                 WriteJob(id, content);
-            CommitWithQueuedJobs(transaction);
+            CommitWithQueuedWrites(transaction);
         }
     }
 

@@ -13,11 +13,11 @@ namespace DicomScript.Storage.Index;
 // deletion, never before it, and re-runs at most a send.
 public sealed partial class SqliteIndex
 {
-    private readonly Lock _queuedJobsLock = new(); // never held while waiting for _lock
+    private readonly Lock _queuedLock = new(); // the queued job saves and deletions; never held while waiting for _lock
     private Dictionary<string, string?> _queuedJobs = new(StringComparer.Ordinal); // the state to save, null to forget
     private bool _jobSaveScheduled;
     private Timer? _jobSaveTimer;
-    private bool _closed; // under _queuedJobsLock
+    private bool _closed; // under _queuedLock
 
     /// <summary>How long a queued job save waits for another commit to ride along with (tests change it).</summary>
     internal TimeSpan JobSaveDelay { get; set; } = TimeSpan.FromMilliseconds(20);
@@ -28,7 +28,7 @@ public sealed partial class SqliteIndex
     /// </summary>
     public void SaveJob(string id, string content, IReadOnlyCollection<string>? forgotten = null)
     {
-        lock (_queuedJobsLock)
+        lock (_queuedLock)
         {
             _queuedJobs[id] = content;
             foreach (var old in forgotten ?? [])
@@ -41,11 +41,11 @@ public sealed partial class SqliteIndex
         }
     }
 
-    // Under _lock, inside a transaction about to commit.
-    private void CommitWithQueuedJobs(SqliteTransaction transaction)
+    // Under _lock, inside a transaction about to commit: the queued job saves and deletions go with it.
+    private void CommitWithQueuedWrites(SqliteTransaction transaction)
     {
         Dictionary<string, string?> queued;
-        lock (_queuedJobsLock)
+        lock (_queuedLock)
         {
             queued = _queuedJobs;
             if (queued.Count > 0)
@@ -60,7 +60,9 @@ public sealed partial class SqliteIndex
                 WriteJob(id, content);
         }
 
+        var deletions = RunQueuedDeletions();
         transaction.Commit();
+        MarkDone(deletions);
     }
 
     // The timer's work, and what reading or closing the index does first. A failed commit loses
@@ -70,7 +72,7 @@ public sealed partial class SqliteIndex
     {
         lock (_lock)
         {
-            lock (_queuedJobsLock)
+            lock (_queuedLock)
             {
                 _jobSaveScheduled = false;
                 if (_queuedJobs.Count == 0 || _closed)
@@ -80,7 +82,7 @@ public sealed partial class SqliteIndex
             try
             {
                 using var transaction = _connection.BeginTransaction();
-                CommitWithQueuedJobs(transaction);
+                CommitWithQueuedWrites(transaction);
             }
             catch (SqliteException)
             {
@@ -111,7 +113,7 @@ public sealed partial class SqliteIndex
     private void CloseJobSaves()
     {
         FlushQueuedJobs();
-        lock (_queuedJobsLock)
+        lock (_queuedLock)
         {
             _closed = true;
             _jobSaveTimer?.Dispose();

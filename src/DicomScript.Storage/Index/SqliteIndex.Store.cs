@@ -26,7 +26,7 @@ public sealed partial class SqliteIndex
                 if (!overwrite)
                 {
                     LogAlreadyStored(ids.InstanceHash);
-                    CommitWithQueuedJobs(transaction);
+                    CommitWithQueuedWrites(transaction);
                     return new StoreOutcome(StoreStatus.AlreadyStored, ids.InstanceHash);
                 }
 
@@ -105,7 +105,7 @@ public sealed partial class SqliteIndex
                 _rows.Execute("INSERT INTO PatientRecyclingOrder(patientId) VALUES (@patient)", ("@patient", patient));
             }
 
-            CommitWithQueuedJobs(transaction);
+            CommitWithQueuedWrites(transaction);
             return new StoreOutcome(StoreStatus.Success, ids.InstanceHash, replaced) { RecycledFileUuids = recycled };
         }
     }
