@@ -28,8 +28,9 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     // The index wakes the dispatcher when it commits events; the poll is only a safety net.
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
 
-    // Woken, the dispatcher lets the commits that follow gather for this long: a page (its
-    // progress and jobs saved in one commit) then holds several instances under load, not one.
+    // Having delivered a page, the dispatcher lets the commits that follow gather for this long: a
+    // page (its progress and jobs saved in one commit) then holds several instances under load, not
+    // one. The first event after a quiet spell goes at once (a batch's routing starts without it).
     private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(5);
 
     private readonly LuaEngine _engine;
@@ -120,13 +121,17 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
             // Cleared before looking: what is committed from here on wakes the loop again.
             Volatile.Write(ref _wakePending, 0);
             DeliverQueued();
-            var more = false;
+            var read = 0;
             if (!_callbacks.HasResourceCallbacks)
                 SkipChanges();
             else
-                more = DeliverChanges();
-            if (!more && _wake.Wait(IdlePoll))
+                read = DeliverChanges();
+            if (read == PageSize)
+                continue; // more may be waiting
+            if (read > 0)
                 Thread.Sleep(GatherDelay);
+            else
+                _wake.Wait(IdlePoll);
         }
 
         // Stopping: what is queued in memory would be lost, so it goes now; Finalize last.
@@ -153,12 +158,12 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         SaveProgress();
     }
 
-    // Delivers the next page of events; true when it was full (more may be waiting).
-    private bool DeliverChanges()
+    // Delivers the next page of events; returns how many it held.
+    private int DeliverChanges()
     {
         var page = _archive.Index.ReadEvents(Interlocked.Read(ref _delivered), Interlocked.Read(ref _deliveredLogged), PageSize);
         if (page.Count == 0)
-            return false;
+            return 0;
         foreach (var (change, eventSeq) in page)
         {
             if (_stop.IsCancellationRequested)
@@ -176,7 +181,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         else
             SaveProgress();
         _routed.Clear();
-        return page.Count == PageSize;
+        return page.Count;
     }
 
     // Saved, the logged events delivered are dropped: only the dispatcher reads them.
