@@ -162,11 +162,17 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     public DicomDataset? ReadDataset(string instanceId) => ReadFile(instanceId)?.Dataset;
 
     /// <summary>The DICOM file of a stored instance; null as for <see cref="ReadDataset"/>.</summary>
-    public DicomFile? ReadFile(string instanceId)
+    public DicomFile? ReadFile(string instanceId) => ReadFileToSend(instanceId)?.File;
+
+    /// <summary>
+    /// A stored instance's file with its dataset's bytes as stored, to send with C-STORE as it is;
+    /// null as for <see cref="ReadDataset"/>.
+    /// </summary>
+    public FileToSend? ReadFileToSend(string instanceId)
     {
         try
         {
-            return ReadFileBytes(instanceId) is { } bytes ? DicomFile.Parse(bytes) : null;
+            return ReadFileBytes(instanceId) is { } bytes ? FileToSend.Parse(bytes) : null;
         }
         catch (Exception ex) when (ex is IOException or DicomFormatException)
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using DicomScript.Dicom.Dictionary;
 using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Tests.Support;
+using DicomScript.Network.Scu;
 using DicomScript.Scripting.Tests.Support;
 using NUnit.Framework;
 
@@ -67,6 +68,30 @@ public sealed class RoutingTests
         Assert.That(jobs[0]["Content"]!.ToJsonString(), Is.EqualTo("""{"CountOperations":2,"Description":"Lua"}"""));
         var associations = _sink.Output.Split('\n').Count(l => l.Contains("Association Acknowledged", StringComparison.Ordinal));
         Assert.That(associations, Is.EqualTo(1), "the association is reused within DicomAssociationCloseDelay: " + _sink.Output);
+    }
+
+    [Test]
+    public async Task AutoRouting_SendsEachInstanceAsItWasStored_BitForBit()
+    {
+        // Files our encoder would write otherwise; the sink takes their syntax (explicit VR little endian).
+        string[] files = ["test_files/CT_small.dcm", "test_files/test-SR.dcm"];
+        await using var server = await ScriptedArchive.StartAsync(Settings(),
+            ("route.lua", "function OnStoredInstance(id) Delete(SendToModality(id, 'sink')) end"));
+        var originals = files.Select(f => FileToSend.Parse(File.ReadAllBytes(PydicomCorpus.FullPath(f)))).ToList();
+
+        foreach (var file in files)
+            await server.UploadAsync(File.ReadAllBytes(PydicomCorpus.FullPath(file)));
+        await LuaPolling.ConditionAsync(async () => _sink.Folder.GetFiles().Length == files.Length && await server.InstanceCountAsync() == 0, "all sent and deleted");
+
+        var received = _sink.Folder.GetFiles().Select(f => FileToSend.Parse(File.ReadAllBytes(f.FullName)))
+            .ToDictionary(f => f.File.Dataset.GetString(DicomTags.SOPInstanceUID)!);
+        foreach (var original in originals)
+        {
+            var uid = original.File.Dataset.GetString(DicomTags.SOPInstanceUID)!;
+            Assert.That(DicomWriter.Encode(original.File.Dataset, original.File.TransferSyntax).Span.SequenceEqual(original.DatasetBytes.Span), Is.False,
+                $"{uid}: encoded again it would differ, so the test tells the two ways apart");
+            Assert.That(received[uid].DatasetBytes.ToArray(), Is.EqualTo(original.DatasetBytes.ToArray()), uid);
+        }
     }
 
     [Test]

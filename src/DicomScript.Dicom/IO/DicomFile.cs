@@ -26,6 +26,12 @@ public sealed class DicomFile
     /// <summary>Byte offset in the file of the top-level Pixel Data element's tag, if it was read (never for a deflated dataset).</summary>
     public long? PixelDataOffset { get; init; }
 
+    /// <summary>
+    /// Byte offset in the input of the dataset, when the bytes from there encode it as
+    /// <see cref="TransferSyntax"/> says (null when the reader had to read them otherwise).
+    /// </summary>
+    public long? DatasetOffset { get; init; }
+
     /// <summary>True when reading stopped at <see cref="DicomReadOptions.StopAtTag"/> before the end.</summary>
     public bool IsPartial { get; init; }
 

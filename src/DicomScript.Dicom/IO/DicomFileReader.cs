@@ -59,8 +59,10 @@ public static class DicomFileReader
         }
 
         var syntax = TransferSyntaxFromMeta(meta) ?? DetectSyntax(span[position..]);
+        var readAsDeclared = true;
         if (syntax.IsExplicitVR && !syntax.IsDeflated && !HasExplicitVR(span[position..]))
         {
+            readAsDeclared = false;
             // The meta group says explicit VR but the first element has no VR: some writers get the
             // meta wrong. Read the dataset as implicit VR little endian, as pydicom does.
             syntax = DicomTransferSyntax.ImplicitVRLittleEndian with { Uid = syntax.Uid, IsEncapsulated = syntax.IsEncapsulated };
@@ -86,6 +88,7 @@ public static class DicomFileReader
             HasPreamble = hasPreamble,
             // In a deflated file the pixel data has no offset of its own (it sits inside the compressed stream).
             PixelDataOffset = syntax.IsDeflated ? null : builder.PixelDataOffset,
+            DatasetOffset = readAsDeclared ? position : null,
             IsPartial = status == ParseStatus.Stopped,
         };
     }

@@ -1,6 +1,6 @@
 using DicomScript.Dicom.Data;
-using DicomScript.Dicom.IO;
 using DicomScript.Network.Dimse;
+using DicomScript.Network.Scu;
 
 namespace DicomScript.Network.Scp;
 
@@ -75,7 +75,7 @@ public interface IOutgoingInstance
     /// or null when it must not go there (a filter of the archive decided so): nothing is sent and
     /// the sub-operation counts as completed, as when a store job skips it.
     /// </summary>
-    Task<DicomFile?> LoadAsync(MoveDestination destination, CancellationToken cancellationToken);
+    Task<FileToSend?> LoadAsync(MoveDestination destination, CancellationToken cancellationToken);
 }
 
 /// <summary>Where a C-MOVE destination AE title points (for a C-GET: the caller itself).</summary>

@@ -45,7 +45,7 @@ public sealed class DicomClient
         await using var session = await OpenStoreSessionAsync(files.Select(f => (SopClassOf(f), f.TransferSyntax.Uid)), cancellationToken).ConfigureAwait(false);
         var statuses = new List<ushort>(files.Count);
         foreach (var file in files)
-            statuses.Add(await session.SendAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false));
+            statuses.Add(await session.SendAsync(new FileToSend(file), cancellationToken: cancellationToken).ConfigureAwait(false));
         await session.ReleaseAsync(cancellationToken).ConfigureAwait(false);
         return statuses;
     }
@@ -60,7 +60,8 @@ public sealed class DicomClient
 
     /// <summary>
     /// Stores files from disk over one association: headers are read first to propose the contexts,
-    /// then each file is read just before it is sent, so memory holds one instance at a time.
+    /// then each file is read just before it is sent, so memory holds one instance at a time. A file
+    /// whose syntax the peer accepts goes as it is on disk.
     /// </summary>
     public async Task<IReadOnlyList<ushort>> StoreAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
     {
@@ -69,7 +70,11 @@ public sealed class DicomClient
         await using var session = await OpenStoreSessionAsync(headers.Select(h => (SopClassOf(h), h.TransferSyntax.Uid)), cancellationToken).ConfigureAwait(false);
         var statuses = new List<ushort>(paths.Count);
         foreach (var path in paths)
-            statuses.Add(await session.SendAsync(DicomFile.Open(path), cancellationToken: cancellationToken).ConfigureAwait(false));
+        {
+            var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            statuses.Add(await session.SendAsync(FileToSend.Parse(bytes), cancellationToken: cancellationToken).ConfigureAwait(false));
+        }
+
         await session.ReleaseAsync(cancellationToken).ConfigureAwait(false);
         return statuses;
     }

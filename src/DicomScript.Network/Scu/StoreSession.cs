@@ -1,4 +1,3 @@
-using DicomScript.Dicom.IO;
 using DicomScript.Network.Association;
 
 namespace DicomScript.Network.Scu;
@@ -23,7 +22,7 @@ public sealed class StoreSession : IAsyncDisposable
     public bool IsOpen => _association.State == AssociationState.Established;
 
     /// <summary>Sends one instance; the peer's status (<see cref="InstanceSender.NoContextStatus"/> when no accepted context fits it).</summary>
-    public Task<ushort> SendAsync(DicomFile file, string? moveOriginatorAETitle = null, ushort? moveOriginatorMessageId = null,
+    public Task<ushort> SendAsync(FileToSend file, string? moveOriginatorAETitle = null, ushort? moveOriginatorMessageId = null,
         CancellationToken cancellationToken = default) =>
         InstanceSender.SendAsync(_association, file, _responseTimeout, moveOriginatorAETitle, moveOriginatorMessageId, cancellationToken);
 

@@ -46,8 +46,9 @@ public sealed class DicomModalityStoreJob : SetOfInstancesJob
 
     protected override async Task<bool> HandleInstanceAsync(string instanceId, CancellationToken cancellationToken)
     {
-        if (_archive.ReadFile(instanceId) is not { } file)
+        if (_archive.ReadFileToSend(instanceId) is not { } stored)
             return false; // deleted (or damaged) since the job was made
+        var file = stored.File;
         var remote = Target.Remote;
         if (IsFilteredOut(_archive, file, remote))
             return true;
@@ -55,7 +56,7 @@ public sealed class DicomModalityStoreJob : SetOfInstancesJob
         try
         {
             _session ??= await OpenAsync(cancellationToken).ConfigureAwait(false);
-            status = await _session.SendAsync(file, Target.MoveOriginatorAet, Target.MoveOriginatorId, cancellationToken).ConfigureAwait(false);
+            status = await _session.SendAsync(stored, Target.MoveOriginatorAet, Target.MoveOriginatorId, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (DicomNetworkException.IsPeerFailure(ex, cancellationToken))
         {

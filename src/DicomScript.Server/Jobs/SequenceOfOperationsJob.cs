@@ -74,19 +74,19 @@ public sealed class SequenceOfOperationsJob : Job
         var callingAet = Text(operation, "LocalAet") is { Length: > 0 } aet ? aet : _archive.Configuration.DicomAet;
         foreach (var instance in InstancesOf(resource))
         {
-            if (_archive.ReadFile(instance) is not { } file || DicomModalityStoreJob.IsFilteredOut(_archive, file, modality))
+            if (_archive.ReadFileToSend(instance) is not { } stored || DicomModalityStoreJob.IsFilteredOut(_archive, stored.File, modality))
                 continue; // deleted meanwhile, or not for this modality
             ushort status;
             try
             {
-                status = await _archive.Associations.SendAsync(modality, callingAet, file, cancellationToken).ConfigureAwait(false);
+                status = await _archive.Associations.SendAsync(modality, callingAet, stored, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (Network.DicomNetworkException.IsPeerFailure(ex, cancellationToken))
             {
                 throw DicomModalityStoreJob.Unreachable(modality.AET, ex);
             }
 
-            DicomModalityStoreJob.ThrowIfRefused(status, file, modality.AET);
+            DicomModalityStoreJob.ThrowIfRefused(status, stored.File, modality.AET);
         }
 
         return resource;

@@ -1,5 +1,4 @@
 using DicomScript.Dicom.Dictionary;
-using DicomScript.Dicom.IO;
 using DicomScript.Network;
 using DicomScript.Network.Scu;
 using DicomScript.Server.Configuration;
@@ -28,11 +27,11 @@ public sealed class ModalityAssociations : IAsyncDisposable
     }
 
     /// <summary>Sends <paramref name="file"/>; the peer's status. A network failure closes the association and throws.</summary>
-    public async Task<ushort> SendAsync(DicomModality modality, string callingAet, DicomFile file, CancellationToken cancellationToken)
+    public async Task<ushort> SendAsync(DicomModality modality, string callingAet, FileToSend file, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(modality);
         ArgumentNullException.ThrowIfNull(file);
-        var kind = (file.Dataset.GetString(DicomTags.SOPClassUID) ?? "", file.TransferSyntax.Uid);
+        var kind = (file.File.Dataset.GetString(DicomTags.SOPClassUID) ?? "", file.File.TransferSyntax.Uid);
         var connection = ConnectionFor(modality, callingAet);
         await connection.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -1,9 +1,9 @@
 using DicomScript.Dicom.Data;
 using DicomScript.Dicom.Dictionary;
-using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Json;
 using DicomScript.Network.Dimse;
 using DicomScript.Network.Scp;
+using DicomScript.Network.Scu;
 using DicomScript.Server.Configuration;
 using DicomScript.Server.Scripting;
 using DicomScript.Storage.Files;
@@ -102,14 +102,14 @@ public sealed class RetrieveService : ICMoveHandler, ICGetHandler
 
         public string TransferSyntaxUid => summary.TransferSyntaxUid;
 
-        public Task<DicomFile?> LoadAsync(MoveDestination destination, CancellationToken cancellationToken)
+        public Task<FileToSend?> LoadAsync(MoveDestination destination, CancellationToken cancellationToken)
         {
             if (summary.FileUuid is null)
                 throw new IOException($"instance {summary.PublicId} has no DICOM file");
-            var file = DicomFile.Parse(owner._storage.Read(summary.FileUuid));
+            var stored = FileToSend.Parse(owner._storage.Read(summary.FileUuid));
             try
             {
-                return Task.FromResult(owner._hooks.MaySend(file, destination.AETitle, destination.Host) ? file : null);
+                return Task.FromResult(owner._hooks.MaySend(stored.File, destination.AETitle, destination.Host) ? stored : null);
             }
             catch (ScriptException ex)
             {

@@ -50,6 +50,34 @@ public class ReaderTests
     }
 
     [Test]
+    public void DatasetOffset_WhereTheDatasetStarts()
+    {
+        PydicomCorpus.Require();
+        var bytes = File.ReadAllBytes(PydicomCorpus.FullPath("test_files/CT_small.dcm"));
+        var file = DicomFile.Parse(bytes);
+        Assert.That(file.DatasetOffset, Is.Not.Null);
+        var at = bytes.AsSpan((int)file.DatasetOffset!.Value);
+        Assert.That(BinaryPrimitives.ReadUInt16LittleEndian(at), Is.EqualTo(0x0008), "the first element of the dataset, just after the meta group");
+        var alone = DicomFile.Parse(bytes.AsMemory((int)file.DatasetOffset.Value));
+        Assert.That(alone.Meta.Count, Is.Zero, "nothing of the meta group is left");
+        Assert.That(alone.Dataset.GetString(DicomTags.SOPInstanceUID), Is.EqualTo(file.Dataset.GetString(DicomTags.SOPInstanceUID)));
+    }
+
+    [Test]
+    public void DatasetOffset_NullWhenTheDatasetIsNotEncodedAsTheMetaGroupSays()
+    {
+        // The meta group says explicit VR little endian; the dataset is implicit VR (PatientName "A^B ").
+        byte[] meta = [0x02, 0x00, 0x10, 0x00, (byte)'U', (byte)'I', 20, 0, .. "1.2.840.10008.1.2.1\0"u8];
+        byte[] dataset = [0x10, 0x00, 0x10, 0x00, 4, 0, 0, 0, .. "A^B "u8];
+        byte[] bytes = [.. new byte[128], .. "DICM"u8, .. meta, .. dataset];
+
+        var file = DicomFile.Parse(bytes);
+
+        Assert.That(file.Dataset.GetString(DicomTags.PatientName), Is.EqualTo("A^B"), "read as implicit VR");
+        Assert.That(file.DatasetOffset, Is.Null, "its bytes are not explicit VR: they cannot stand for the dataset in its declared syntax");
+    }
+
+    [Test]
     public void PixelDataOffset_PointsAtThePixelDataTag()
     {
         PydicomCorpus.Require();

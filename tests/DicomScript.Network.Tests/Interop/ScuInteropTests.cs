@@ -76,6 +76,31 @@ public class ScuInteropTests
     }
 
     [Test]
+    public async Task Store_FilesFromDiskInASyntaxThePeerAccepts_ArriveBitForBit()
+    {
+        // Files our encoder would write otherwise (lengths of sequences and items, group lengths,
+        // padding): sent as read, their datasets arrive unchanged. storescp +B writes what it got.
+        string[] files = ["test_files/CT_small.dcm", "test_files/reportsi_with_empty_number_tags.dcm", "test_files/test-SR.dcm", "test_files/693_J2KI.dcm"];
+        var port = PeerProcess.FreePort();
+        using var storescp = StartStorescp(port, "+xa", "+B");
+
+        var statuses = await Client(port).StoreAsync(files.Select(PydicomCorpus.FullPath).ToList());
+
+        Assert.That(statuses, Is.All.EqualTo(DimseStatus.Success), storescp.Output);
+        var received = _folder.GetFiles().Select(f => FileToSend.Parse(File.ReadAllBytes(f.FullName)))
+            .ToDictionary(f => f.File.Dataset.GetString(DicomTags.SOPInstanceUID)!);
+        foreach (var name in files)
+        {
+            var original = FileToSend.Parse(File.ReadAllBytes(PydicomCorpus.FullPath(name)));
+            Assert.That(DicomWriter.Encode(original.File.Dataset, original.File.TransferSyntax).Span.SequenceEqual(original.DatasetBytes.Span), Is.False,
+                $"{name}: encoded again it would differ, so the test tells the two ways apart");
+            var copy = received[original.File.Dataset.GetString(DicomTags.SOPInstanceUID)!];
+            Assert.That(copy.File.TransferSyntax.Uid, Is.EqualTo(original.File.TransferSyntax.Uid), name);
+            Assert.That(copy.DatasetBytes.ToArray(), Is.EqualTo(original.DatasetBytes.ToArray()), name);
+        }
+    }
+
+    [Test]
     public async Task Store_BigEndianFileToStorescpPreferringBigEndian_SentAsIs()
     {
         var port = PeerProcess.FreePort();

@@ -4,6 +4,7 @@ using DicomScript.Dicom.Data;
 using DicomScript.Dicom.IO;
 using DicomScript.Network.Dimse;
 using DicomScript.Network.Scp;
+using DicomScript.Network.Scu;
 
 namespace DicomScript.Network.Tests.Support;
 
@@ -106,6 +107,6 @@ public sealed class TestServer : IAsyncDisposable, ICEchoHandler, ICStoreHandler
 
         public string TransferSyntaxUid => file.TransferSyntax.Uid;
 
-        public Task<DicomFile?> LoadAsync(MoveDestination destination, CancellationToken cancellationToken) => Task.FromResult<DicomFile?>(file);
+        public Task<FileToSend?> LoadAsync(MoveDestination destination, CancellationToken cancellationToken) => Task.FromResult<FileToSend?>(new FileToSend(file));
     }
 }

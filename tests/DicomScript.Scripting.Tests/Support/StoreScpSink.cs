@@ -5,8 +5,8 @@ using DicomScript.Dicom.Tests.Support;
 namespace DicomScript.Scripting.Tests.Support;
 
 /// <summary>
-/// dcmtk's storescp (verbose) on a free loopback port, writing what it receives into a folder of
-/// its own; it answers any called AE title. Created stopped when a test starts it later (a modality
+/// dcmtk's storescp (verbose) on a free loopback port, writing what it receives, bit for bit, into a
+/// folder of its own; it answers any called AE title. Created stopped when a test starts it later (a modality
 /// that comes back).
 /// </summary>
 internal sealed class StoreScpSink : IDisposable
@@ -29,7 +29,7 @@ internal sealed class StoreScpSink : IDisposable
     public string Output => _process?.Output ?? "";
 
     public void Start() =>
-        _process = PeerProcess.Start("storescp", "dcmtk", ["-v", "-od", Folder.FullName, Port.ToString(CultureInfo.InvariantCulture)], Port);
+        _process = PeerProcess.Start("storescp", "dcmtk", ["-v", "+B", "-od", Folder.FullName, Port.ToString(CultureInfo.InvariantCulture)], Port);
 
     /// <summary>The files received so far.</summary>
     public List<DicomFile> Received() => [.. Folder.GetFiles().Select(f => DicomFile.Open(f.FullName))];
