@@ -95,8 +95,9 @@ public sealed partial class SqliteIndex
 
             // Patients are recycled oldest first: a new instance makes its patient the most recent,
             // unless it is protected (absent from the order), which it stays, or already the most
-            // recent (the common case, instances of one patient arriving together: no write then).
-            var alreadyMostRecent = (long?)_rows.Scalar("SELECT patientId FROM PatientRecyclingOrder ORDER BY seq DESC LIMIT 1") == patient;
+            // recent (the common case, instances of one patient arriving together: no write then). A
+            // new patient is neither (its internal id was never used before), so it is not looked up.
+            var alreadyMostRecent = !newPatient && (long?)_rows.Scalar("SELECT patientId FROM PatientRecyclingOrder ORDER BY seq DESC LIMIT 1") == patient;
             var protectedPatient = !newPatient && !alreadyMostRecent
                 && (long)_rows.Scalar("SELECT COUNT(*) FROM PatientRecyclingOrder WHERE patientId = @patient", ("@patient", patient))! == 0;
             if (!alreadyMostRecent && !protectedPatient)
