@@ -138,18 +138,26 @@ public sealed partial class SqliteIndex
             return ReadResources("SELECT internalId FROM Resources WHERE resourceType <= @deepest", [("@deepest", (int)(reach.Deepest > level ? reach.Deepest : level))], reach.Tags);
     }
 
-    /// <summary>The value of one main tag on each resource of a level that has it, by internal id (read through the tag index).</summary>
-    public IReadOnlyList<(long InternalId, string Value)> TagValues(ResourceLevel level, DicomTag tag)
+    /// <summary>
+    /// The value of one main tag on each resource of a level that has it, by internal id (read
+    /// through the tag index); with <paramref name="prefilter"/>, a SQL condition on the column
+    /// <c>value</c>, only the rows that pass it.
+    /// </summary>
+    public IReadOnlyList<(long InternalId, string Value)> TagValues(ResourceLevel level, DicomTag tag,
+        (string Sql, (string Name, object? Value)[] Parameters)? prefilter = null)
     {
         // When no other level's rows hold the tag, its rows need no check of their level.
         var onlyThisLevel = Enum.GetValues<ResourceLevel>().All(other => other == level || !RowsHold(other, tag));
+        var condition = prefilter is { } filter ? $" AND {filter.Sql}" : "";
+        (string, object?)[] parameters = [("@tag", (long)tag.Value), .. prefilter?.Parameters ?? []];
         lock (_lock)
         {
+            // The level is checked after the value: a join for the rows that pass it only.
             using var rows = onlyThisLevel
-                ? _rows.Read("SELECT id, value FROM MainDicomTags WHERE tag = @tag", ("@tag", (long)tag.Value))
+                ? _rows.Read($"SELECT id, value FROM MainDicomTags WHERE tag = @tag{condition}", parameters)
                 : _rows.Read(
-                    "SELECT m.id, m.value FROM MainDicomTags m JOIN Resources r ON r.internalId = m.id WHERE m.tag = @tag AND r.resourceType = @level",
-                    ("@tag", (long)tag.Value), ("@level", (int)level));
+                    $"SELECT id, value FROM MainDicomTags WHERE tag = @tag{condition} AND (SELECT resourceType FROM Resources WHERE internalId = id) = @level",
+                    [.. parameters, ("@level", (int)level)]);
             var values = new List<(long, string)>();
             while (rows.Read())
                 values.Add((rows.Int64(0), rows.String(1)));

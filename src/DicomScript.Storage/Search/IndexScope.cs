@@ -92,8 +92,9 @@ public static class IndexScope
             }
 
             // A mandatory constraint fails on a resource without the tag, so the rows that have it
-            // are enough; a level above the query's narrows to the resources below the passing ones.
-            var passing = index.TagValues(rows, onTag.Key).Where(v => narrowing.All(c => c.IsMatch(v.Value))).Select(v => v.InternalId).ToList();
+            // are enough, and SQLite drops most of those that fail; a level above the query's
+            // narrows to the resources below the passing ones.
+            var passing = index.TagValues(rows, onTag.Key, ValuePrefilter.For(narrowing)).Where(v => narrowing.All(c => c.IsMatch(v.Value))).Select(v => v.InternalId).ToList();
             var atQueryLevel = index.DescendantsAt(passing, rows, queryLevel);
             if (candidates is null)
                 candidates = [.. atQueryLevel];
