@@ -91,6 +91,8 @@ public sealed partial class LuaScripting : IScriptConsole, IAsyncDisposable
     {
         _callbacks.Refresh(_engine);
         _archive.Index.LogsDeletions = _callbacks.HasDeletedCallbacks;
+        // OnStoredInstance reads each new instance again at once, for its tags or its routing job.
+        _archive.Ingest.RecentlyStored.Enabled = _callbacks.Has(DefinedCallbacks.OnStoredInstance);
         _archive.Hooks.HttpFilter = _callbacks.Has(DefinedCallbacks.IncomingHttpRequestFilter) ? _httpFilter : null;
         _archive.Hooks.ReceivedInstanceFilter = _callbacks.Has(DefinedCallbacks.ReceivedInstanceFilter) || _callbacks.Has(DefinedCallbacks.ReceivedCStoreInstanceFilter)
             ? _receiveFilter

@@ -172,7 +172,10 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
     {
         try
         {
-            return ReadFileBytes(instanceId) is { } bytes ? FileToSend.Parse(bytes) : null;
+            // A file the ingest has just parsed is taken as it is (see RecentlyStoredFiles).
+            if (Index.GetDicomFile(instanceId) is not { } file)
+                return null;
+            return Ingest.RecentlyStored.Take(file.Uuid) ?? FileToSend.Parse(Storage.Read(file.Uuid));
         }
         catch (Exception ex) when (ex is IOException or DicomFormatException)
         {

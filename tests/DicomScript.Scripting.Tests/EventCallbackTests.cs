@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Tests.Support;
 using DicomScript.Scripting.Tests.Support;
 using NUnit.Framework;
@@ -84,13 +86,16 @@ public sealed class EventCallbackTests
     }
 
     // Stores an instance while an execute-script holds the Lua state (so its event waits), and puts a
-    // folder in place of its file before the event is delivered.
+    // folder in place of its file before the event is delivered; the file the ingest kept in memory
+    // is dropped, as when events lag far behind, so the event reads the disk.
     private static async Task<string> StoreWithUnreadableFileAsync(ScriptedArchive server)
     {
         var busy = server.ExecuteAsync("local t = os.clock() while os.clock() - t < 2 do end");
         await Task.Delay(300);
         var id = await server.UploadAsync(Sample());
-        var path = server.Archive.Storage.PathOf(server.Archive.Index.GetDicomFile(id)!.Uuid);
+        var uuid = server.Archive.Index.GetDicomFile(id)!.Uuid;
+        Assert.That(server.Archive.Ingest.RecentlyStored.Take(uuid), Is.Not.Null);
+        var path = server.Archive.Storage.PathOf(uuid);
         File.Delete(path);
         Directory.CreateDirectory(path);
         Assert.That((await busy).Status, Is.EqualTo(HttpStatusCode.OK));
@@ -246,6 +251,26 @@ public sealed class EventCallbackTests
             Assert.That(delete.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var heard = await LuaPolling.UntilAsync(server, "for _, id in ipairs(deleted) do print(id) end", output => output.Contains(second, StringComparison.Ordinal));
         Assert.That(heard, Is.EqualTo(second + "\n"), "only the deletion made once the callback existed");
+    }
+
+    // The ingest keeps what it has just parsed only for an OnStoredInstance that reads it again.
+    [Test]
+    public async Task StoredFiles_AreKeptInMemoryOnlyWhileAScriptDefinesOnStoredInstance()
+    {
+        await using var server = await ScriptedArchive.StartAsync(null, ("stable.lua", "function OnStableStudy(id) end"));
+        Assert.That(server.Archive.Ingest.RecentlyStored.Enabled, Is.False);
+
+        var (defined, _) = await server.ExecuteAsync("function OnStoredInstance(id, tags) seen = tags['SOPInstanceUID'] end");
+        Assert.That(defined, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(server.Archive.Ingest.RecentlyStored.Enabled, Is.True);
+        var sample = Sample();
+        await server.UploadAsync(sample);
+        var seen = await LuaPolling.UntilAsync(server, "print(seen)", output => output != "nil\n");
+        Assert.That(seen, Is.EqualTo(DicomFile.Parse(sample).Dataset.GetString(DicomTags.SOPInstanceUID) + "\n"), "the tags come from the kept file");
+
+        var (removed, _) = await server.ExecuteAsync("OnStoredInstance = nil");
+        Assert.That(removed, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(server.Archive.Ingest.RecentlyStored.Enabled, Is.False);
     }
 
     [Test]

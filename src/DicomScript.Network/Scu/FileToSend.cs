@@ -20,9 +20,12 @@ public sealed record FileToSend(DicomFile File, ReadOnlyMemory<byte> DatasetByte
     }
 
     /// <summary>Parses a Part-10 file, keeping its dataset's bytes to send as they are.</summary>
-    public static FileToSend Parse(ReadOnlyMemory<byte> fileBytes)
+    public static FileToSend Parse(ReadOnlyMemory<byte> fileBytes) => Of(DicomFile.Parse(fileBytes), fileBytes);
+
+    /// <summary>A file already parsed from <paramref name="fileBytes"/>, with its dataset's bytes to send as they are.</summary>
+    public static FileToSend Of(DicomFile file, ReadOnlyMemory<byte> fileBytes)
     {
-        var file = DicomFile.Parse(fileBytes);
+        ArgumentNullException.ThrowIfNull(file);
         return new FileToSend(file, file.DatasetOffset is { } offset ? fileBytes[(int)offset..] : ReadOnlyMemory<byte>.Empty);
     }
 }

@@ -1,4 +1,5 @@
 using DicomScript.Dicom.IO;
+using DicomScript.Network.Scu;
 using DicomScript.Server.Configuration;
 using DicomScript.Server.Scripting;
 using DicomScript.Storage.Files;
@@ -30,6 +31,9 @@ public sealed partial class IngestPipeline
         _hooks = hooks;
         _logger = logger;
     }
+
+    /// <summary>The files just stored, parsed, for the Lua engine's next reads.</summary>
+    public RecentlyStoredFiles RecentlyStored { get; } = new();
 
     /// <summary>
     /// Ingests a complete Part-10 file. Throws <see cref="DicomFormatException"/> for bytes that are not
@@ -85,6 +89,8 @@ public sealed partial class IngestPipeline
             _storage.Remove(uuid);
         if (outcome.RecycledFileUuids.Count > 0)
             LogRecycled(_logger, outcome.RecycledFileUuids.Count, outcome.InstanceId);
+        if (outcome.Status == StoreStatus.Success)
+            RecentlyStored.Add(stored.Uuid, FileToSend.Of(file, fileBytes), fileBytes.Length);
         LogStored(_logger, outcome.InstanceId, outcome.Status.ToString(), origin.RemoteAet ?? origin.RequestOrigin);
         return new IngestResult(outcome.Status == StoreStatus.Success ? IngestStatus.Success : IngestStatus.AlreadyStored, identifiers);
     }
