@@ -156,7 +156,7 @@ public sealed partial class SqliteIndex
             using var rows = onlyThisLevel
                 ? _rows.Read($"SELECT id, value FROM MainDicomTags WHERE tag = @tag{condition}", parameters)
                 : _rows.Read(
-                    $"SELECT id, value FROM MainDicomTags WHERE tag = @tag{condition} AND (SELECT resourceType FROM Resources WHERE internalId = id) = @level",
+                    $"SELECT id, value FROM MainDicomTags m WHERE tag = @tag{condition} AND (SELECT r.resourceType FROM Resources r WHERE r.internalId = m.id) = @level",
                     [.. parameters, ("@level", (int)level)]);
             var values = new List<(long, string)>();
             while (rows.Read())
