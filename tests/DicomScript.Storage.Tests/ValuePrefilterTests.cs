@@ -83,6 +83,19 @@ public class ValuePrefilterTests
     }
 
     [Test]
+    public void Prefilter_OfAPatternTooLongForSQLite_LeavesItToDotNet()
+    {
+        var huge = new TagConstraint(DicomTags.PatientName, ConstraintKind.Wildcard, ["A" + new string('?', 60_000) + "*"], false, true);
+        var equal = new TagConstraint(DicomTags.PatientName, ConstraintKind.Equal, ["AB"], true, true);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Passing([huge]), Is.EquivalentTo(Values));
+            Assert.That(Passing([huge, equal]), Is.EquivalentTo(new[] { "AB" }));
+        });
+    }
+
+    [Test]
     public void Prefilter_OfAnOptionalConstraint_IsRefused() =>
         Assert.Throws<ArgumentException>(() => ValuePrefilter.For([new TagConstraint(DicomTags.PatientName, ConstraintKind.Equal, ["X"], true, mandatory: false)]));
 

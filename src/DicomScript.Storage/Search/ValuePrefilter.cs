@@ -23,6 +23,7 @@ namespace DicomScript.Storage.Search;
 public static class ValuePrefilter
 {
     private const string NotAscii = "length(CAST(value AS BLOB)) <> length(value)";
+    private const int MaxValueLength = 4096;
 
     /// <summary>The condition and its parameters (named <c>@p0</c>, <c>@p1</c>...) for mandatory constraints on one tag.</summary>
     public static (string Sql, (string Name, object? Value)[] Parameters) For(IReadOnlyList<TagConstraint> constraints)
@@ -34,13 +35,17 @@ public static class ValuePrefilter
         var parameters = new List<(string, object?)>();
         foreach (var constraint in constraints)
         {
+            // SQLite refuses LIKE and GLOB patterns past 50,000 bytes; such a value is no DICOM
+            // value anyway (a REST query can still send one), and is left to .NET alone.
+            if (constraint.Values.Any(v => v.Length > MaxValueLength))
+                continue;
             var name = $"@p{parameters.Count}";
             var (test, value) = constraint.CaseSensitive ? WithCase(constraint, name) : WithoutCase(constraint, name);
             tests.Add(test);
             parameters.Add((name, value));
         }
 
-        return (string.Join(" AND ", tests), [.. parameters]);
+        return (tests.Count > 0 ? string.Join(" AND ", tests) : "1", [.. parameters]);
     }
 
     private static (string Test, object Value) WithCase(TagConstraint constraint, string name)
