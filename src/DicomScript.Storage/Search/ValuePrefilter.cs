@@ -10,7 +10,7 @@ namespace DicomScript.Storage.Search;
 /// Where SQLite and .NET could disagree, the condition lets the value through:
 /// <list type="bullet">
 /// <item>Without case, SQLite's LIKE and upper() fold ASCII letters only, where .NET's
-/// ToUpperInvariant also folds others, some onto ASCII ("ı" to "I"); a value with any character
+/// ToUpperInvariant also folds others, some onto ASCII ("ſ" to "S"); a value with any character
 /// outside ASCII passes.</item>
 /// <item>With case, equality and lists agree for every string. Ranges compare UTF-8 bytes in SQLite
 /// and UTF-16 units in .NET, which order characters outside ASCII differently (surrogates); a
