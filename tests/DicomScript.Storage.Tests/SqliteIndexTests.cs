@@ -212,10 +212,10 @@ public partial class SqliteIndexTests
         Assert.That(_index.Pragma("page_size"), Is.EqualTo(SqliteIndex.NewIndexPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(_index.Pragma("wal_autocheckpoint"), Is.EqualTo((SqliteIndex.WalAutoCheckpointBytes / SqliteIndex.NewIndexPageSize).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(() => _index.Pragma("journal_mode; DROP TABLE Resources"), Throws.ArgumentException);
-        Assert.That(_index.Synchronous, Is.EqualTo(1), "NORMAL: a commit survives a killed process");
+        Assert.That(_index.Pragma("synchronous"), Is.EqualTo("1"), "NORMAL: a commit survives a killed process");
         _index.Dispose();
         _index = SqliteIndex.Open(_folder.FullName, durable: true);
-        Assert.That(_index.Synchronous, Is.EqualTo(2), "FULL: a commit survives a power loss");
+        Assert.That(_index.Pragma("synchronous"), Is.EqualTo("2"), "FULL: a commit survives a power loss");
         Assert.That(_index.Get(outcome.InstanceId), Is.Not.Null);
         Assert.That(_index.InstanceSummariesOf(_index.List(ResourceLevel.Patient).Single()).Select(i => i.PublicId), Is.EqualTo(new[] { outcome.InstanceId }));
     }

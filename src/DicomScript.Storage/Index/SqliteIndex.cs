@@ -145,17 +145,10 @@ public sealed partial class SqliteIndex : IDisposable
     /// <summary>An identifier as searches without case compare it (and the index keeps it, <c>folded</c>).</summary>
     public static string FoldCase(string value) => value.ToUpperInvariant();
 
-    /// <summary>SQLite's synchronous level: 1 (NORMAL) or 2 (FULL, durable).</summary>
-    public long Synchronous
-    {
-        get
-        {
-            lock (_lock)
-                return _connection.ExecuteScalar<long>("PRAGMA synchronous");
-        }
-    }
-
-    /// <summary>The value of one of SQLite's pragmas (journal_mode, wal_autocheckpoint...), as text.</summary>
+    /// <summary>
+    /// The value of one of SQLite's pragmas (journal_mode, wal_autocheckpoint, synchronous: 1 NORMAL,
+    /// 2 FULL, durable...), as text.
+    /// </summary>
     public string Pragma(string name)
     {
         if (string.IsNullOrEmpty(name) || !name.All(c => c is (>= 'a' and <= 'z') or '_'))

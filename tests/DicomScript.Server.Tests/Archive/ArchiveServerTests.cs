@@ -72,11 +72,11 @@ public class ArchiveServerTests
     [Test]
     public async Task SyncStorageArea_FilesAndIndexCommitsSynced()
     {
-        Assert.That((_server.Storage.Durable, _server.Index.Synchronous), Is.EqualTo((false, 1L)), "off by default");
+        Assert.That((_server.Storage.Durable, _server.Index.Pragma("synchronous")), Is.EqualTo((false, "1")), "off by default");
         await _server.DisposeAsync();
         _server = Create(extraJson: ", \"SyncStorageArea\": true");
         _server.Start();
-        Assert.That((_server.Storage.Durable, _server.Index.Synchronous), Is.EqualTo((true, 2L)));
+        Assert.That((_server.Storage.Durable, _server.Index.Pragma("synchronous")), Is.EqualTo((true, "2")));
         var (exit, output) = Storescu(PydicomCorpus.FullPath("test_files/CT_small.dcm"));
         Assert.That(exit, Is.Zero, output);
         Assert.That(_server.Index.Statistics().Instances, Is.EqualTo(1));
