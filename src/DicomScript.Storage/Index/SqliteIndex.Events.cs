@@ -1,4 +1,3 @@
-using System.Globalization;
 using DicomScript.Storage.Identifiers;
 using SQLitePCL;
 
@@ -101,21 +100,20 @@ public sealed partial class SqliteIndex
     /// <summary>
     /// Records how far the Lua events were delivered, in the change log and in the event log, and
     /// forgets the event log's entries up to <paramref name="deliveredEvent"/> (nobody reads them
-    /// again); with the <paramref name="jobs"/> those events made (routing jobs): one transaction, as
-    /// often as the dispatcher delivers a page. A job and the event it comes from are saved together:
-    /// after a crash neither is lost nor made twice.
+    /// again); with the <paramref name="jobs"/> those events made (routing jobs). Queued, and
+    /// written in one transaction with the next commit or within <see cref="QueuedWriteDelay"/>:
+    /// a job and the event it comes from are saved together, so after a crash neither is lost nor
+    /// made twice. The dispatcher delivers as soon as events are committed, so that a batch's last
+    /// instance is routed at once, and a commit of its own per page cost as much as the store.
     /// </summary>
     public void SaveEventProgress(long deliveredChange, long deliveredEvent, IReadOnlyCollection<(string Id, string Content)>? jobs = null)
     {
-        lock (_lock)
+        lock (_queuedLock)
         {
-            using var transaction = _connection.BeginTransaction();
-            WriteGlobalProperty(GlobalProperty.LuaEventsDelivered, deliveredChange.ToString(CultureInfo.InvariantCulture));
-            WriteGlobalProperty(GlobalProperty.LuaLoggedEventsDelivered, deliveredEvent.ToString(CultureInfo.InvariantCulture));
-            _rows.Execute("DELETE FROM EventLog WHERE seq <= @seq", ("@seq", deliveredEvent));
+            _queuedProgress = (deliveredChange, deliveredEvent);
             foreach (var (id, content) in jobs ?? [])
-                WriteJob(id, content);
-            CommitWithQueuedWrites(transaction);
+                _queuedJobs[id] = content;
+            ScheduleFlush();
         }
     }
 

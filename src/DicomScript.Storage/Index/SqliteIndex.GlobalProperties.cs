@@ -41,9 +41,10 @@ public sealed partial class SqliteIndex
         }
     }
 
-    /// <summary>A property's value; null when it was never set.</summary>
+    /// <summary>A property's value (the queued writes written first); null when it was never set.</summary>
     public string? GetGlobalProperty(GlobalProperty property)
     {
+        FlushQueuedWrites();
         lock (_lock)
             return _connection.ExecuteScalar<string?>("SELECT value FROM GlobalProperties WHERE property = @property", new { property = (int)property });
     }

@@ -165,7 +165,7 @@ public sealed partial class SqliteIndex : IDisposable
 
     public void Dispose()
     {
-        CloseJobSaves();
+        CloseQueuedWrites();
         _rows.Dispose();
         _connection.Dispose();
     }
