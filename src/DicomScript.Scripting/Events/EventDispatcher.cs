@@ -29,8 +29,9 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
 
     // Having delivered a page, the dispatcher lets the commits that follow gather for this long: a
-    // page (its progress and jobs saved in one commit) then holds several instances under load, not
-    // one. The first event after a quiet spell goes at once (a batch's routing starts without it).
+    // page then holds several instances under load, not one, and its read, its jobs' submission
+    // and the dispatcher's wake-up are paid once for them (delivering each event at once cost
+    // ~0.1 ms more CPU per routed instance). The first event after a quiet spell goes at once.
     private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(5);
 
     private readonly LuaEngine _engine;

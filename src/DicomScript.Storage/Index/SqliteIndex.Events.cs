@@ -103,8 +103,8 @@ public sealed partial class SqliteIndex
     /// again); with the <paramref name="jobs"/> those events made (routing jobs). Queued, and
     /// written in one transaction with the next commit or within <see cref="QueuedWriteDelay"/>:
     /// a job and the event it comes from are saved together, so after a crash neither is lost nor
-    /// made twice. The dispatcher delivers as soon as events are committed, so that a batch's last
-    /// instance is routed at once, and a commit of its own per page cost as much as the store.
+    /// made twice. A commit of its own per page cost about as much as a store, and delayed the
+    /// routing of a batch's last instances.
     /// </summary>
     public void SaveEventProgress(long deliveredChange, long deliveredEvent, IReadOnlyCollection<(string Id, string Content)>? jobs = null)
     {
