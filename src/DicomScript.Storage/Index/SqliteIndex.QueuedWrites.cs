@@ -60,8 +60,8 @@ public sealed partial class SqliteIndex
                 WriteJob(id, content);
         }
 
-        if (progress is var (change, logged))
-            WriteEventProgress(change, logged);
+        if (progress is { } delivered)
+            WriteEventProgress(delivered.Change, delivered.Event);
         var deletions = RunQueuedDeletions();
         transaction.Commit();
         MarkDone(deletions);
