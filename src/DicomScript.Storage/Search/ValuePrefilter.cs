@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace DicomScript.Storage.Search;
 
@@ -54,7 +55,7 @@ public static class ValuePrefilter
         return constraint.Kind switch
         {
             ConstraintKind.Equal => ($"value = {name}", value),
-            ConstraintKind.List => ($"value IN (SELECT value FROM json_each({name}))", System.Text.Json.JsonSerializer.Serialize(constraint.Values)),
+            ConstraintKind.List => ($"value IN (SELECT value FROM json_each({name}))", JsonArrayOf(constraint.Values)),
             ConstraintKind.GreaterOrEqual => (OrNotAscii($"value >= {name}", !Ascii.IsValid(value)), value),
             ConstraintKind.SmallerOrEqual => (OrNotAscii($"value <= {name}", !Ascii.IsValid(value)), value),
             // '[' is GLOB's only special character besides '*' and '?': made literal.
@@ -67,10 +68,13 @@ public static class ValuePrefilter
     {
         ConstraintKind.Equal => (OrNotAscii($"value LIKE {name} ESCAPE '\\'", true), ToLike(constraint.Values[0], wildcards: false)),
         ConstraintKind.Wildcard => (OrNotAscii($"value LIKE {name} ESCAPE '\\'", true), ToLike(constraint.Values[0], wildcards: true)),
-        ConstraintKind.List => (OrNotAscii($"upper(value) IN (SELECT value FROM json_each({name}))", true), System.Text.Json.JsonSerializer.Serialize(constraint.Values)),
+        ConstraintKind.List => (OrNotAscii($"upper(value) IN (SELECT value FROM json_each({name}))", true), JsonArrayOf(constraint.Values)),
         ConstraintKind.GreaterOrEqual => (OrNotAscii($"upper(value) >= {name}", true), constraint.Values[0]),
         _ => (OrNotAscii($"upper(value) <= {name}", true), constraint.Values[0]),
     };
+
+    // A list's values as one parameter, read back by json_each.
+    private static string JsonArrayOf(IReadOnlyList<string> values) => JsonSerializer.Serialize(values);
 
     private static string OrNotAscii(string test, bool needed) => needed ? $"({test} OR {NotAscii})" : test;
 
