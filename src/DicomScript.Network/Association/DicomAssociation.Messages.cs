@@ -134,9 +134,10 @@ public sealed partial class DicomAssociation
             await SendAsync(presentationContextId, command, dataSet, cancellationToken).ConfigureAwait(false);
             while (true)
             {
-                DimseMessage response;
-                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                // A response already received (C-FIND answers arrive by the dozen) needs no timer.
+                if (!responses.Reader.TryRead(out var response))
                 {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     if (responseTimeout > TimeSpan.Zero)
                         timeout.CancelAfter(responseTimeout);
                     try

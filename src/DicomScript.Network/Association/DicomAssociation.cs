@@ -22,6 +22,8 @@ public delegate Task DimseRequestHandler(DicomAssociation association, DimseMess
 /// </summary>
 public sealed partial class DicomAssociation : IAsyncDisposable
 {
+    // Reads go through a buffer too: one receive takes whatever has arrived (a C-FIND's answers, a
+    // C-STORE's command and dataset PDUs) instead of two per PDU (its header, then its body).
     private readonly Stream _stream;
 
     // Writes go through a buffer so that a PDU header, a PDV header and its data leave in one send,
@@ -48,7 +50,7 @@ public sealed partial class DicomAssociation : IAsyncDisposable
 
     private DicomAssociation(Stream stream, IDisposable? connection, EndPoint? remote, bool isRequestor, AssociationOptions options, ILogger logger)
     {
-        _stream = stream;
+        _stream = new BufferedStream(stream, 64 * 1024);
         _output = new BufferedStream(stream, 64 * 1024);
         _connection = connection;
         RemoteEndPoint = remote;
