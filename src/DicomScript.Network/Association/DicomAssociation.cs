@@ -22,8 +22,8 @@ public delegate Task DimseRequestHandler(DicomAssociation association, DimseMess
 /// </summary>
 public sealed partial class DicomAssociation : IAsyncDisposable
 {
-    // Reads go through a buffer too: one receive takes whatever has arrived (a C-FIND's answers, a
-    // C-STORE's command and dataset PDUs) instead of two per PDU (its header, then its body).
+    // Reads go through a buffer, as writes do (below): one receive takes whatever has arrived (a
+    // C-FIND's answers, a C-STORE's command and dataset PDUs) instead of two per PDU (header, body).
     private readonly Stream _stream;
 
     // Writes go through a buffer so that a PDU header, a PDV header and its data leave in one send,
