@@ -82,16 +82,8 @@ public sealed partial class DicomAssociation
     // a message stuck on a peer that stopped reading is waited for 2 s at most.
     private async Task SendPduAsync(Pdu.Pdu pdu)
     {
-        try
-        {
-            if (!await _writeLock.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false))
-                return;
-        }
-        catch (ObjectDisposedException)
-        {
-            return; // disposed: nothing to send on
-        }
-
+        if (!await _writeLock.WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false))
+            return;
         try
         {
             await PduWriter.WriteAsync(_output, pdu, _lifetime.Token).ConfigureAwait(false);

@@ -159,7 +159,9 @@ public sealed partial class DicomAssociation : IAsyncDisposable
         }
 
         _lifetime.Dispose();
-        _writeLock.Dispose();
+        // The write lock is not disposed: an abort from the server's stop may still hold it and
+        // release it after this (its Release would then throw), and a SemaphoreSlim whose wait
+        // handle is never asked for holds nothing that needs disposing.
     }
 
     private void CloseTransport()

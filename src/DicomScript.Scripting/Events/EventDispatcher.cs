@@ -317,7 +317,9 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
-        _wake.Dispose();
+        // _wake is not disposed: a commit or job event raised just before StopAsync unsubscribed may
+        // still call Wake from its own thread, and a SemaphoreSlim whose wait handle is never asked
+        // for holds nothing that needs disposing.
     }
 
     [LoggerMessage(2650, LogLevel.Error, "Error while processing Lua events ({Callback}): {Message}")]

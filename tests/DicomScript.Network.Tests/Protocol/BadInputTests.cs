@@ -224,6 +224,21 @@ public class BadInputTests
     }
 
     [Test]
+    public async Task PeerClosingWhileServerStops_StopsWithoutError()
+    {
+        // The server's abort of an open association races the association's own disposal when the
+        // peer hangs up at the same moment; neither may throw at the other (seen once in CI).
+        for (var round = 0; round < 40; round++)
+        {
+            var server = Server();
+            var peer = await AssociateAsync(server);
+            var hangUp = Task.Run(peer.Dispose);
+            var stop = server.DisposeAsync().AsTask();
+            await Task.WhenAll(hangUp, stop);
+        }
+    }
+
+    [Test]
     public async Task UnsupportedAbstractSyntax_ContextRefusedOthersAccepted()
     {
         await using var server = Server();
