@@ -49,7 +49,11 @@ public sealed partial class JobsEngine : IAsyncDisposable
         _clock = clock ?? TimeProvider.System;
     }
 
-    /// <summary>A job was submitted (Lua's OnJobSubmitted); called outside the engine's lock.</summary>
+    /// <summary>
+    /// A job was submitted (Lua's OnJobSubmitted). Raised under the engine's lock, so that it comes
+    /// before the job's end even when a worker runs the job at once: a handler must only take note
+    /// (Lua's dispatcher queues the event) and not call back into the engine.
+    /// </summary>
     public event Action<string>? JobSubmitted;
 
     /// <summary>A job ended in Success (OnJobSuccess).</summary>
@@ -135,7 +139,6 @@ public sealed partial class JobsEngine : IAsyncDisposable
             Queue(handler);
         }
 
-        Announce(handler);
         return handler;
     }
 
@@ -156,8 +159,6 @@ public sealed partial class JobsEngine : IAsyncDisposable
                 Queue(handler);
         }
 
-        foreach (var handler in handlers)
-            Announce(handler);
         return [.. handlers.Select(h => h.Id)];
     }
 
@@ -166,18 +167,13 @@ public sealed partial class JobsEngine : IAsyncDisposable
     // keys put every job's row on a page of its own.
     private static string NewId() => Guid.CreateVersion7().ToString();
 
-    // Under the lock.
+    // Under the lock: a new job is listed, announced, then queued.
     private void Queue(JobHandler handler)
     {
         _jobs.Add(handler.Id, handler);
-        Enqueue(handler);
-    }
-
-    // Outside the lock: OnJobSubmitted may call back into the engine.
-    private void Announce(JobHandler handler)
-    {
         LogSubmitted(_logger, handler.Job.Type, handler.Priority, handler.Id);
         JobSubmitted?.Invoke(handler.Id);
+        Enqueue(handler);
     }
 
     /// <summary>The IDs of every job in the engine, in ID order (as Orthanc lists them).</summary>

@@ -217,12 +217,21 @@ public class JobsEngineTests
     {
         var engine = Start();
         var events = new List<string>();
+        // A slow first subscriber gives the worker time to finish the job before the next one
+        // hears of its submission, unless the announcement comes before the job can run.
+        engine.JobSubmitted += _ => Thread.Sleep(50);
         engine.JobSubmitted += id => { lock (events) events.Add($"submitted {id}"); };
         engine.JobSucceeded += id => { lock (events) events.Add($"success {id}"); };
-        var outcome = await engine.SubmitAndWaitAsync(new ScriptedJob("a", 1)).WaitAsync(Patience);
-        await Task.Delay(50); // the event follows the completion
-        lock (events)
-            Assert.That(events, Is.EqualTo(new[] { $"submitted {outcome.Id}", $"success {outcome.Id}" }));
+        for (var round = 0; round < 3; round++)
+        {
+            var outcome = await engine.SubmitAndWaitAsync(new ScriptedJob("a", 1)).WaitAsync(Patience);
+            await Task.Delay(50); // the success event follows the completion
+            lock (events)
+            {
+                Assert.That(events, Is.EqualTo(new[] { $"submitted {outcome.Id}", $"success {outcome.Id}" }), $"round {round}");
+                events.Clear();
+            }
+        }
     }
 
     [Test]
