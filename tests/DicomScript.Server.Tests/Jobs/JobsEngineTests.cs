@@ -225,7 +225,18 @@ public class JobsEngineTests
         for (var round = 0; round < 3; round++)
         {
             var outcome = await engine.SubmitAndWaitAsync(new ScriptedJob("a", 1)).WaitAsync(Patience);
-            await Task.Delay(50); // the success event follows the completion
+            // The success event follows the completion, from the worker.
+            for (var wait = 0; wait < 1000; wait++)
+            {
+                lock (events)
+                {
+                    if (events.Count >= 2)
+                        break;
+                }
+
+                await Task.Delay(10);
+            }
+
             lock (events)
             {
                 Assert.That(events, Is.EqualTo(new[] { $"submitted {outcome.Id}", $"success {outcome.Id}" }), $"round {round}");
