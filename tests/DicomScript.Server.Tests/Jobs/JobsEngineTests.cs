@@ -221,22 +221,17 @@ public class JobsEngineTests
         // hears of its submission, unless the announcement comes before the job can run.
         engine.JobSubmitted += _ => Thread.Sleep(50);
         engine.JobSubmitted += id => { lock (events) events.Add($"submitted {id}"); };
-        engine.JobSucceeded += id => { lock (events) events.Add($"success {id}"); };
+        using var succeeded = new SemaphoreSlim(0);
+        engine.JobSucceeded += id =>
+        {
+            lock (events)
+                events.Add($"success {id}");
+            succeeded.Release();
+        };
         for (var round = 0; round < 3; round++)
         {
             var outcome = await engine.SubmitAndWaitAsync(new ScriptedJob("a", 1)).WaitAsync(Patience);
-            // The success event follows the completion, from the worker.
-            for (var wait = 0; wait < 1000; wait++)
-            {
-                lock (events)
-                {
-                    if (events.Count >= 2)
-                        break;
-                }
-
-                await Task.Delay(10);
-            }
-
+            Assert.That(await succeeded.WaitAsync(Patience), Is.True, "the success event follows the completion, from the worker");
             lock (events)
             {
                 Assert.That(events, Is.EqualTo(new[] { $"submitted {outcome.Id}", $"success {outcome.Id}" }), $"round {round}");
