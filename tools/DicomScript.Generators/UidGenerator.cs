@@ -53,7 +53,10 @@ public static partial class UidGenerator
         var storageSection = section.Contains("Storage", StringComparison.Ordinal)
                              && !section.Contains("Commitment", StringComparison.Ordinal)
                              && !section.StartsWith("DICOMDIR", StringComparison.Ordinal);
-        if (storageSection && name.EndsWith("Storage", StringComparison.Ordinal))
+        // Most storage classes end in "Storage"; the digital X-ray family (DX, MG, IO, breast
+        // projection, intravascular OCT) comes in two flavours, "StorageForPresentation" and
+        // "StorageForProcessing", both storage classes a modality sends.
+        if (storageSection && (name.EndsWith("Storage", StringComparison.Ordinal) || name.Contains("StorageFor", StringComparison.Ordinal)))
             return "StorageSopClass";
         return "Other";
     }

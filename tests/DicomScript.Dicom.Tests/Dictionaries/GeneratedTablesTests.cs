@@ -100,6 +100,32 @@ public class GeneratedTablesTests
     }
 
     [Test]
+    public void Uids_EveryClassOfDcmtksAllDicomStorageProfile_IsStorage()
+    {
+        // storescp's configuration lists, in its "AllDICOM" profile, every storage SOP class dcmtk
+        // knows (and Verification). The DX, MG and IO classes end in "StorageForPresentation" or
+        // "StorageForProcessing" and were once missed, so modalities could not send them.
+        var profile = StorescpProfileClasses(ReadSource("/etc/dcmtk/storescp.cfg", "dcmtk"), "AllDICOMStorageSCP")
+            .Where(name => name != "VerificationSOPClass").ToList();
+        var ours = DicomUids.All.Where(u => u.Kind == DicomUidKind.StorageSopClass).Select(u => u.Name).ToHashSet();
+        Assert.That(profile, Has.Count.GreaterThan(100).And.Contains("DigitalXRayImageStorageForPresentation"));
+        Assert.That(profile.Where(name => !ours.Contains(name)), Is.Empty);
+    }
+
+    // The SOP class names of a section's "PresentationContextN = Name\Syntaxes" lines.
+    private static IEnumerable<string> StorescpProfileClasses(string config, string section)
+    {
+        var inSection = false;
+        foreach (var line in config.Split('\n').Select(l => l.Trim()))
+        {
+            if (line.StartsWith('['))
+                inSection = line == $"[{section}]";
+            else if (inSection && line.StartsWith("PresentationContext", StringComparison.Ordinal) && line.Split('=') is [_, var value])
+                yield return value.Trim().Split('\\')[0];
+        }
+    }
+
+    [Test]
     public void AllVRs_OfTheStandard_Present()
     {
         Assert.That(DicomVR.All.Select(v => v.Code), Is.SupersetOf(new[] { "OV", "SV", "UV", "UC", "UR", "OL", "OD" }));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using DicomScript.Dicom.Data;
 using DicomScript.Dicom.Dictionary;
 using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Tests.Support;
@@ -130,6 +131,27 @@ public class ArchiveServerTests
         Assert.That(Storescu(path).Exit, Is.Zero, "a duplicate is acknowledged, as Orthanc does");
         Assert.That(_server.Index.Statistics().Instances, Is.EqualTo(1));
         Assert.That(_server.Storage.AllUuids().Count(), Is.EqualTo(1), "the second copy's file was removed");
+    }
+
+    // The digital X-ray family's class names end in "ForPresentation" or "ForProcessing" (once
+    // taken for non-storage classes, so their presentation contexts were refused).
+    [TestCase("1.2.840.10008.5.1.4.1.1.1.1", "DX")]
+    [TestCase("1.2.840.10008.5.1.4.1.1.1.1.1", "DX")]
+    [TestCase("1.2.840.10008.5.1.4.1.1.1.2", "MG")]
+    [TestCase("1.2.840.10008.5.1.4.1.1.1.3", "IO")]
+    public void CStore_DigitalXRayClasses_Stored(string sopClass, string modality)
+    {
+        var file = DicomFile.Open(PydicomCorpus.FullPath("test_files/CT_small.dcm"));
+        file.Dataset.AddString(DicomTags.SOPClassUID, DicomVR.UI, sopClass);
+        file.Dataset.AddString(DicomTags.Modality, DicomVR.CS, modality);
+        file.Meta.AddString(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, sopClass);
+        var path = Path.Combine(_folder.FullName, modality + ".dcm");
+        DicomWriter.WriteFile(path, file);
+
+        var (exit, output) = Storescu(path);
+        Assert.That(exit, Is.Zero, output);
+        var id = OrthancIdentifiers.FromDataset(file.Dataset).InstanceHash;
+        Assert.That(_server.Index.GetMetadata(id, MetadataType.SopClassUid), Is.EqualTo(sopClass));
     }
 
     [Test]
