@@ -65,29 +65,32 @@ public sealed class PresentationContextNegotiator
     private PresentationContextAc Answer(PresentationContextRq proposed, AssociationInfo caller)
     {
         var syntax = proposed.AbstractSyntax;
-        string[] acceptable;
         if (syntax == SopClasses.Verification && _handlers.Echo is not null && Allowed(caller, DicomService.Echo)
             || SopClasses.Find.Contains(syntax) && _handlers.Find is not null && Allowed(caller, DicomService.Find)
             || SopClasses.Move.Contains(syntax) && _handlers.Move is not null && Allowed(caller, DicomService.Move)
             || SopClasses.Get.Contains(syntax) && _handlers.Get is not null && Allowed(caller, DicomService.Get))
         {
-            acceptable = Uncompressed;
-        }
-        else if (IsStorage(syntax) && (_handlers.Store is not null && Allowed(caller, DicomService.Store) || _handlers.Get is not null && Allowed(caller, DicomService.Get)))
-        {
-            // Stored as received: the first proposed syntax we know is taken, compressed ones included.
-            acceptable = [.. proposed.TransferSyntaxes.Where(_storageSyntaxes.Contains)];
-        }
-        else
-        {
-            return new PresentationContextAc(proposed.Id, PresentationContextResult.AbstractSyntaxNotSupported, FirstOrEmpty(proposed.TransferSyntaxes));
+            return Accept(proposed, proposed.TransferSyntaxes.FirstOrDefault(Uncompressed.Contains));
         }
 
-        var chosen = proposed.TransferSyntaxes.FirstOrDefault(acceptable.Contains);
-        return chosen is null
-            ? new PresentationContextAc(proposed.Id, PresentationContextResult.TransferSyntaxesNotSupported, FirstOrEmpty(proposed.TransferSyntaxes))
-            : new PresentationContextAc(proposed.Id, PresentationContextResult.Acceptance, chosen);
+        if (IsStorage(syntax) && (_handlers.Store is not null && Allowed(caller, DicomService.Store) || _handlers.Get is not null && Allowed(caller, DicomService.Get)))
+        {
+            // Stored as received: the first proposed syntax we know is taken, compressed ones
+            // included, except that Big Endian (retired) comes last. storescu proposes an
+            // implicit-VR file's class as [LE explicit] and [BE explicit, LE implicit]: taking
+            // LE implicit, as Orthanc 1.10.1 does, lets it send the file as it is instead of
+            // converting it.
+            return Accept(proposed, proposed.TransferSyntaxes.Where(_storageSyntaxes.Contains).OrderBy(IsBigEndian).FirstOrDefault());
+        }
+
+        return new PresentationContextAc(proposed.Id, PresentationContextResult.AbstractSyntaxNotSupported, FirstOrEmpty(proposed.TransferSyntaxes));
     }
+
+    private static PresentationContextAc Accept(PresentationContextRq proposed, string? chosen) => chosen is null
+        ? new PresentationContextAc(proposed.Id, PresentationContextResult.TransferSyntaxesNotSupported, FirstOrEmpty(proposed.TransferSyntaxes))
+        : new PresentationContextAc(proposed.Id, PresentationContextResult.Acceptance, chosen);
+
+    private static bool IsBigEndian(string transferSyntax) => transferSyntax == DicomUids.BigEndianExplicitTransferSyntax;
 
     private bool Allowed(AssociationInfo caller, DicomService service) => _handlers.Policy?.AllowService(caller, service) ?? true;
 

@@ -133,6 +133,22 @@ public class ArchiveServerTests
         Assert.That(_server.Storage.AllUuids().Count(), Is.EqualTo(1), "the second copy's file was removed");
     }
 
+    [Test]
+    public void CStore_ImplicitVrFile_StoredInItsOwnSyntax()
+    {
+        // storescu proposes [LE explicit] and [BE explicit, LE implicit] for it; taking BE explicit
+        // in the second made storescu convert the file to LE explicit (Orthanc 1.10.1 keeps it).
+        var path = PydicomCorpus.FullPath("test_files/rtdose.dcm");
+        var original = DicomFile.Open(path);
+        Assert.That(original.TransferSyntax.Uid, Is.EqualTo("1.2.840.10008.1.2"), "the corpus file is implicit VR");
+
+        var (exit, output) = Storescu(path);
+        Assert.That(exit, Is.Zero, output);
+        var id = OrthancIdentifiers.FromDataset(original.Dataset).InstanceHash;
+        Assert.That(_server.Index.GetMetadata(id, MetadataType.TransferSyntax), Is.EqualTo("1.2.840.10008.1.2"));
+        Assert.That(DicomFile.Parse(_server.Storage.Read(_server.Index.GetDicomFile(id)!.Uuid)).TransferSyntax.Uid, Is.EqualTo("1.2.840.10008.1.2"));
+    }
+
     // The digital X-ray family's class names end in "ForPresentation" or "ForProcessing" (once
     // taken for non-storage classes, so their presentation contexts were refused).
     [TestCase("1.2.840.10008.5.1.4.1.1.1.1", "DX")]
