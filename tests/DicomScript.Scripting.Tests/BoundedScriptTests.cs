@@ -30,6 +30,7 @@ public sealed class BoundedScriptTests
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.InternalServerError));
         Assert.That(JsonNode.Parse(body)!["Details"]!.GetValue<string>(), Does.StartWith("aborted after 1 s (LuaCallbackTimeout) at " + where));
+        Assert.That(_server.LuaLog.Lines, Has.Some.Contains("failed: aborted after 1 s (LuaCallbackTimeout) at " + where), "logged too");
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
         Assert.That(await _server.OutputAsync("print('next')"), Is.EqualTo("next\n"), "the next script runs");
     }
@@ -43,6 +44,7 @@ public sealed class BoundedScriptTests
 
         Assert.That(status, Is.EqualTo(HttpStatusCode.InternalServerError));
         Assert.That(JsonNode.Parse(body)!["Details"]!.GetValue<string>(), Does.Contain("memory cap of 32 MB (LuaMemoryLimit) at execute-script:1"));
+        Assert.That(_server.LuaLog.Lines, Has.Some.Contains("memory cap of 32 MB (LuaMemoryLimit) at execute-script:1"), "logged too");
         Assert.That(_server.Lua.MemoryUsed, Is.LessThan(8 * 1024 * 1024), "what the script held was collected");
         Assert.That(await _server.OutputAsync("print('next')"), Is.EqualTo("next\n"));
     }

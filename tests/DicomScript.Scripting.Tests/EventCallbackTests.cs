@@ -160,6 +160,8 @@ public sealed class EventCallbackTests
         var events = await EventsAsync(server, e => e.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length >= 3);
 
         Assert.That(events, Is.EqualTo(string.Concat(ids.Select(id => $"stored {id}\n"))));
+        Assert.That(server.LuaLog.Lines, Has.One.StartsWith("Error: Lua: OnStoredInstance failed: recorder.lua:").And.Contains("this one fails"),
+            "logged under the callback's name, with the script's place");
     }
 
     [Test]

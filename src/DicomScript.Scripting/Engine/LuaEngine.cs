@@ -126,12 +126,13 @@ internal sealed partial class LuaEngine : IDisposable
     /// Calls the global function <paramref name="name"/> with the arguments <paramref name="arguments"/>
     /// pushes (it returns their count) and reads its results with <paramref name="results"/> (given
     /// their count); <paramref name="whenUndefined"/> when the global is not a function (any more: a
-    /// script may have removed it). A failing call throws <see cref="ScriptException"/>.
+    /// script may have removed it). A failing call throws <see cref="ScriptException"/>, logged
+    /// under <paramref name="label"/> (the function's name by default).
     /// </summary>
-    public T Call<T>(string name, Func<Lua, int> arguments, Func<Lua, int, T> results, T whenUndefined)
+    public T Call<T>(string name, Func<Lua, int> arguments, Func<Lua, int, T> results, T whenUndefined, string? label = null)
     {
         var defined = true;
-        return Invoke(name, null, lua =>
+        return Invoke(label ?? name, null, lua =>
         {
             if (lua.GetGlobal(name) == LuaType.Function)
                 return arguments(lua);

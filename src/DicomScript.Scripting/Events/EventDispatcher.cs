@@ -274,7 +274,7 @@ internal sealed partial class EventDispatcher : IScriptStatus, IAsyncDisposable
         {
             lua.PushString(callback);
             return 1 + arguments(lua);
-        }, (lua, count) => count > 0 ? LuaJson.Read(lua, -count, keepStrings: true) : null, null);
+        }, (lua, count) => count > 0 ? LuaJson.Read(lua, -count, keepStrings: true) : null, null, label: callback);
         if (operations is JsonArray { Count: > 0 } recorded)
             _routed.Add(new SequenceOfOperationsJob(_archive, recorded));
     });

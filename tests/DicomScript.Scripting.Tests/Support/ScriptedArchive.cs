@@ -18,8 +18,9 @@ internal sealed class ScriptedArchive : IAsyncDisposable
 {
     private readonly DirectoryInfo _folder;
 
-    private ScriptedArchive(DicomScriptServer archive, LuaScripting lua, RestServer rest, DirectoryInfo folder)
+    private ScriptedArchive(DicomScriptServer archive, LuaScripting lua, RestServer rest, DirectoryInfo folder, LogLines luaLog)
     {
+        LuaLog = luaLog;
         Archive = archive;
         Lua = lua;
         Rest = rest;
@@ -35,6 +36,9 @@ internal sealed class ScriptedArchive : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>What the Lua engine logged.</summary>
+    public LogLines LuaLog { get; }
+
     public static async Task<ScriptedArchive> StartAsync(JsonObject? settings = null, params (string Name, string Code)[] scripts)
     {
         var folder = Directory.CreateTempSubdirectory("lua-");
@@ -44,9 +48,10 @@ internal sealed class ScriptedArchive : IAsyncDisposable
             var archive = DicomScriptServer.Create(configuration, NullLoggerFactory.Instance, IPAddress.Loopback);
             var rest = RestServer.Create(archive, NullLoggerFactory.Instance, IPAddress.Loopback);
             LuaScripting lua;
+            var luaLog = new LogLines();
             try
             {
-                lua = LuaScripting.Create(archive, rest.InProcess, NullLoggerFactory.Instance);
+                lua = LuaScripting.Create(archive, rest.InProcess, luaLog);
             }
             catch
             {
@@ -58,7 +63,7 @@ internal sealed class ScriptedArchive : IAsyncDisposable
             archive.Start();
             await rest.StartAsync();
             lua.Start();
-            return new ScriptedArchive(archive, lua, rest, folder);
+            return new ScriptedArchive(archive, lua, rest, folder, luaLog);
         }
         catch
         {
