@@ -18,6 +18,7 @@ public static class StoreTimeMetadata
         {
             [(int)MetadataType.ReceptionDate] = SqliteIndex.Now(),
             [(int)MetadataType.Origin] = origin.RequestOrigin,
+            [(int)MetadataType.RemoteAET] = RemoteAet(origin),
             [(int)MetadataType.TransferSyntax] = file.TransferSyntax.Uid,
             // Read as Orthanc reads it (also from an element stored as UN).
             [(int)MetadataType.SopClassUid] = OrthancTagsConverter.ValueOf(file.Dataset, DicomTags.SOPClassUID) ?? "",
@@ -29,12 +30,10 @@ public static class StoreTimeMetadata
         switch (origin.RequestOrigin)
         {
             case InstanceOrigin.DicomProtocol:
-                metadata[(int)MetadataType.RemoteAET] = origin.RemoteAet ?? "";
                 metadata[(int)MetadataType.CalledAET] = origin.CalledAet ?? "";
                 metadata[(int)MetadataType.RemoteIP] = origin.RemoteIp ?? "";
                 break;
             case InstanceOrigin.RestApi:
-                metadata[(int)MetadataType.RemoteAET] = "";
                 metadata[(int)MetadataType.RemoteIP] = origin.RemoteIp ?? "";
                 metadata[(int)MetadataType.HttpUsername] = origin.Username ?? "";
                 break;
@@ -47,11 +46,14 @@ public static class StoreTimeMetadata
     public static Dictionary<int, string> OfNewSeries(DicomDataset dataset, InstanceOrigin origin)
     {
         ArgumentNullException.ThrowIfNull(origin);
-        var metadata = new Dictionary<int, string> { [(int)MetadataType.RemoteAET] = origin.RemoteAet ?? "" };
+        var metadata = new Dictionary<int, string> { [(int)MetadataType.RemoteAET] = RemoteAet(origin) };
         if (ExpectedNumberOfInstances(dataset) is { } expected)
             metadata[(int)MetadataType.ExpectedNumberOfInstances] = expected.ToString(CultureInfo.InvariantCulture);
         return metadata;
     }
+
+    // Recorded whatever the origin (a REST or Lua upload too), empty unless it came over DICOM.
+    private static string RemoteAet(InstanceOrigin origin) => origin.RequestOrigin == InstanceOrigin.DicomProtocol ? origin.RemoteAet ?? "" : "";
 
     // Orthanc's IndexInSeries is the InstanceNumber (or, without one, the ImageIndex), spaces
     // stripped; not the order of arrival. An InstanceNumber present but empty wins, giving "".

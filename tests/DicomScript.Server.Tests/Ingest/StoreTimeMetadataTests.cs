@@ -23,6 +23,27 @@ public class StoreTimeMetadataTests
         StoreTimeMetadata.OfInstance(new DicomFile(new DicomDataset(), dataset, DicomTransferSyntax.ExplicitVRLittleEndian), InstanceOrigin.Lua)
             .GetValueOrDefault((int)MetadataType.IndexInSeries);
 
+    // The names Orthanc 1.10.1 records for each origin (seen with /instances/{id}/metadata?expand
+    // after a storescu, a POST /instances and a RestApiPost from execute-script).
+    [TestCase("DicomProtocol", "CalledAET,IndexInSeries,Origin,ReceptionDate,RemoteAET,RemoteIP,SopClassUid,TransferSyntax", "MODALITY")]
+    [TestCase("RestApi", "HttpUsername,IndexInSeries,Origin,ReceptionDate,RemoteAET,RemoteIP,SopClassUid,TransferSyntax", "")]
+    [TestCase("Lua", "IndexInSeries,Origin,ReceptionDate,RemoteAET,SopClassUid,TransferSyntax", "")]
+    public void OfInstance_EachOrigin_OrthancsNamesAndRemoteAet(string requestOrigin, string names, string remoteAet)
+    {
+        var origin = requestOrigin switch
+        {
+            InstanceOrigin.DicomProtocol => InstanceOrigin.Dicom("127.0.0.1", "MODALITY", "ORTHANC"),
+            InstanceOrigin.RestApi => InstanceOrigin.Rest("127.0.0.1", ""),
+            _ => InstanceOrigin.Lua,
+        };
+        var dataset = Dataset((DicomTags.SOPClassUID, DicomVR.UI, "1.2.840.10008.5.1.4.1.1.2"), (DicomTags.InstanceNumber, DicomVR.IS, "1"));
+        var metadata = StoreTimeMetadata.OfInstance(new DicomFile(new DicomDataset(), dataset, DicomTransferSyntax.ExplicitVRLittleEndian), origin);
+
+        Assert.That(string.Join(',', metadata.Keys.Select(k => ((MetadataType)k).ToString()).Order(StringComparer.Ordinal)), Is.EqualTo(names));
+        Assert.That(metadata[(int)MetadataType.RemoteAET], Is.EqualTo(remoteAet));
+        Assert.That(StoreTimeMetadata.OfNewSeries(dataset, origin)[(int)MetadataType.RemoteAET], Is.EqualTo(remoteAet));
+    }
+
     [Test]
     public void IndexInSeries_InstanceNumberThenImageIndex()
     {
