@@ -34,7 +34,7 @@ internal sealed class InProcessRestApi(IServiceProvider services) : IRestApi
         var (path, query) = SplitUri(request.Uri);
         context.Request.Method = request.Method;
         context.Request.Scheme = "http";
-        context.Request.Path = PathString.FromUriComponent(path);
+        context.Request.Path = OrthancRequestForms.WithoutEmptySegments(PathString.FromUriComponent(path));
         context.Request.QueryString = new QueryString(query);
         context.Request.Body = new MemoryStream(request.Body, writable: false);
         context.Request.ContentLength = request.Body.Length;

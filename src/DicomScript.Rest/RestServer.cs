@@ -65,11 +65,18 @@ public sealed partial class RestServer : IAsyncDisposable
         var app = builder.Build();
         var security = new HttpSecurity(configuration);
         var inProcess = new InProcessRestApi(app.Services);
+        app.Use(OrthancRequestForms.Apply);
         app.Use(security.InvokeAsync);
         app.Use(new HttpRequestFiltering(archive.Hooks).InvokeAsync);
         // Lua's RestApi* enter here: after the access rules and the HTTP filter, before routing.
         app.Use(inProcess.Capture);
         app.UseRouting();
+        // A URI no route knows is Orthanc's 404 with its error body. (Not a fallback route: one
+        // would also take a known URI asked with another method, which must stay routing's 405
+        // with an Allow header, as in Orthanc.)
+        app.Use((context, next) => context.GetEndpoint() is null
+            ? OrthancResponses.Error(context, OrthancError.UnknownResource).ExecuteAsync(context)
+            : next(context));
         SystemRoutes.Map(app, archive);
         ResourceRoutes.Map(app, archive);
         HierarchyRoutes.Map(app, archive);
@@ -86,7 +93,6 @@ public sealed partial class RestServer : IAsyncDisposable
         ModifyRoutes.Map(app, archive);
         ScriptRoutes.Map(app, archive, loggerFactory.CreateLogger("DicomScript.Rest"));
         MetricsRoutes.Map(app, archive);
-        app.MapFallback((HttpContext context) => OrthancResponses.Error(context, OrthancError.UnknownResource));
         return new RestServer(app, configuration, inProcess, loggerFactory.CreateLogger("DicomScript.Rest"));
     }
 

@@ -108,6 +108,35 @@ public class RestOracleTests : CorpusOracleFixture
         await AssertSameErrorAsync(ours, theirs, path);
     }
 
+    // Empty path segments ignored, a known URI asked with another method (405 and Allow), PUT and
+    // DELETE faked with X-HTTP-Method-Override or ?_method=, any other faked method refused.
+    [TestCase("GET", "//system", null)]
+    [TestCase("GET", "/patients/", null)]
+    [TestCase("GET", "//instances//", null)]
+    [TestCase("PUT", "/system", null)]
+    [TestCase("DELETE", "/tools/now", null)]
+    [TestCase("POST", "/system", "PUT")]
+    [TestCase("POST", "/patients", "PATCH")]
+    [TestCase("GET", "/patients?_method=FOO", null)]
+    [TestCase("GET", "/system?_method=put", null)]
+    public async Task RequestForms_SameStatusAsOrthanc(string method, string uri, string? overrideHeader)
+    {
+        var (ours, theirs) = Clients();
+        async Task<(HttpStatusCode, string)> SendAsync(HttpClient client)
+        {
+            // Absolute: "//system" alone would be read as a host name.
+            using var request = new HttpRequestMessage(new HttpMethod(method), client.BaseAddress!.GetLeftPart(UriPartial.Authority) + uri);
+            if (overrideHeader is not null)
+                request.Headers.Add("X-HTTP-Method-Override", overrideHeader);
+            using var response = await client.SendAsync(request);
+            return (response.StatusCode, string.Join(',', response.Content.Headers.Allow));
+        }
+
+        var answer = await SendAsync(ours);
+        Assert.That(answer, Is.EqualTo(await SendAsync(theirs)));
+        Assert.That(answer.Item1, Is.Not.EqualTo(HttpStatusCode.NotFound), "every one of these is a known URI");
+    }
+
     [Test]
     public async Task ResourceOfAnotherLevel_NotFoundAsOrthanc()
     {
