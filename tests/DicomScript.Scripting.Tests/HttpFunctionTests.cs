@@ -65,6 +65,17 @@ public sealed class HttpFunctionTests
     }
 
     [Test]
+    public async Task ContentType_GoesWithABodilessGetAndDelete()
+    {
+        // Orthanc's integration test HttpClient.lua sends it with HttpGet; it was dropped here.
+        await RunAsync("HttpGet('URLj', {['Content-Type'] = 'application/json', ['Toto'] = 'Tutu'}) HttpDelete('URLk', {['Content-Type'] = 'text/plain'})");
+
+        var get = _service.Received.First(r => r.Path == "/j");
+        Assert.That((get.Method, get.Headers.GetValueOrDefault("Content-Type"), get.Headers["Toto"]), Is.EqualTo(("GET", "application/json", "Tutu")));
+        Assert.That(_service.Received.First(r => r.Path == "/k").Headers.GetValueOrDefault("Content-Type"), Is.EqualTo("text/plain"));
+    }
+
+    [Test]
     public async Task Credentials_AreStickyForLaterCalls()
     {
         var fresh = await ScriptedArchive.StartAsync();

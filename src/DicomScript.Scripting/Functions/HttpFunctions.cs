@@ -125,8 +125,11 @@ internal sealed class HttpFunctions : IDisposable
             request.Headers.Authorization = credentials;
             foreach (var (name, value) in headers)
             {
-                if (!request.Headers.TryAddWithoutValidation(name, value) && request.Content is not null)
+                if (!request.Headers.TryAddWithoutValidation(name, value))
                 {
+                    // A content header (Content-Type, ...): .NET keeps those on the body, so a GET or
+                    // DELETE gets an empty one to carry it (curl sends the header as given).
+                    request.Content ??= new ByteArrayContent([]);
                     request.Content.Headers.Remove(name);
                     request.Content.Headers.TryAddWithoutValidation(name, value);
                 }
