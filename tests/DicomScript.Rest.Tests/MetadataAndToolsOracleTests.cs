@@ -194,6 +194,21 @@ public class MetadataAndToolsOracleTests : CorpusOracleFixture
     }
 
     [Test]
+    public async Task Lookup_OtherCaseOrSpaces_FoundAsByOrthanc()
+    {
+        var (ours, theirs) = Clients();
+        var patientIds = ((JsonArray)(await CorpusPair.GetJsonAsync(ours, "patients?expand"))!)
+            .Select(p => p!["MainDicomTags"]?["PatientID"]?.GetValue<string>() ?? "");
+        var withLetters = patientIds.First(id => id.Any(char.IsAsciiLetterUpper));
+        foreach (var value in new[] { withLetters.ToLowerInvariant(), " " + withLetters + " " })
+        {
+            await CorpusPair.AssertSameAnswerAsync(ours, theirs, () => CorpusPair.Post("tools/lookup", value));
+            using var response = await ours.SendAsync(CorpusPair.Post("tools/lookup", value));
+            Assert.That((JsonArray)JsonNode.Parse(await response.Content.ReadAsStringAsync())!, Is.Not.Empty, value);
+        }
+    }
+
+    [Test]
     public async Task GenerateUid_ValidPerLevel_AndRefusesOtherLevelsAsOrthanc()
     {
         var (ours, theirs) = Clients();

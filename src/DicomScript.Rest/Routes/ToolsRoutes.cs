@@ -39,7 +39,7 @@ internal static class ToolsRoutes
         routes.MapGet("/tools/now-local", () => Results.Text(SqliteIndex.Timestamp(DateTime.Now), "text/plain"));
     }
 
-    // The body is the value itself, compared exactly; one value may name several resources.
+    // The body is the value itself, compared without case as Orthanc does; one value may name several resources.
     private static async Task<IResult> LookupAsync(HttpContext context, DicomScriptServer archive)
     {
         var value = await RequestBody.ReadTextAsync(context).ConfigureAwait(false);

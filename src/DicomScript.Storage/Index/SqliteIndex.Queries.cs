@@ -429,17 +429,20 @@ public sealed partial class SqliteIndex
 
     /// <summary>
     /// The resources of a level whose DICOM identifier <paramref name="tag"/> (PatientID,
-    /// StudyInstanceUID, AccessionNumber, SeriesInstanceUID, SOPInstanceUID) is exactly
-    /// <paramref name="value"/>, oldest first (read through the identifier's index, see <see cref="ResourcesAround"/>).
+    /// StudyInstanceUID, AccessionNumber, SeriesInstanceUID, SOPInstanceUID) is
+    /// <paramref name="value"/> without regard to case or surrounding spaces, as Orthanc compares
+    /// identifiers (it keeps them upper-cased), oldest first (read through the identifier's folded
+    /// index, see <see cref="ResourcesAround"/>).
     /// </summary>
     public IReadOnlyList<string> LookupIdentifier(ResourceLevel level, DicomTag tag, string value)
     {
+        ArgumentNullException.ThrowIfNull(value);
         lock (_lock)
         {
             return [.. _connection.Query<string>("""
                 SELECT r.publicId FROM DicomIdentifiers d CROSS JOIN Resources r ON r.internalId = d.id
-                WHERE d.tag = @tag AND d.value = @value AND r.resourceType = @level ORDER BY r.internalId
-                """, new { tag = (long)tag.Value, value, level = (int)level })];
+                WHERE d.tag = @tag AND d.folded = @folded AND r.resourceType = @level ORDER BY r.internalId
+                """, new { tag = (long)tag.Value, folded = FoldCase(value.Trim()), level = (int)level })];
         }
     }
 
