@@ -39,9 +39,8 @@ internal static class OrthancRequestForms
     /// <summary>The path with its empty segments left out ("/" stays "/").</summary>
     public static PathString WithoutEmptySegments(PathString path)
     {
-        var value = path.Value;
-        if (string.IsNullOrEmpty(value) || !value.Contains("//", StringComparison.Ordinal) && (value.Length == 1 || !value.EndsWith('/')))
-            return path;
+        if (path.Value is not { Length: > 1 } value || !value.Contains("//", StringComparison.Ordinal) && !value.EndsWith('/'))
+            return path; // "/", or no empty segment
         var segments = value.Split('/', StringSplitOptions.RemoveEmptyEntries);
         return new PathString("/" + string.Join('/', segments));
     }
