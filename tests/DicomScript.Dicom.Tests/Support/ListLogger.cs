@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace DicomScript.Network.Tests.Support;
+namespace DicomScript.Dicom.Tests.Support;
 
-/// <summary>Keeps every log line, so tests can check that a failure was logged.</summary>
-public sealed class ListLogger : ILogger
+/// <summary>
+/// Keeps every log line, so tests can check that a failure was logged. Also a logger factory whose
+/// loggers all write here, for components that take one.
+/// </summary>
+public sealed class ListLogger : ILogger, ILoggerFactory
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
@@ -17,4 +20,14 @@ public sealed class ListLogger : ILogger
         Lines.Enqueue($"{logLevel}: {formatter(state, exception)}{(exception is null ? "" : " | " + exception.Message)}");
 
     public bool Contains(string text) => Lines.Any(l => l.Contains(text, StringComparison.OrdinalIgnoreCase));
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public void AddProvider(ILoggerProvider provider)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Tests.Support;
 using DicomScript.Dicom.IO;
 using DicomScript.Network.Dimse;
 using DicomScript.Network.Scp;

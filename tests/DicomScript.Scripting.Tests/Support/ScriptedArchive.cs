@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using DicomScript.Dicom.Tests.Support;
 using DicomScript.Rest;
 using DicomScript.Server;
 using DicomScript.Server.Configuration;
@@ -18,7 +19,7 @@ internal sealed class ScriptedArchive : IAsyncDisposable
 {
     private readonly DirectoryInfo _folder;
 
-    private ScriptedArchive(DicomScriptServer archive, LuaScripting lua, RestServer rest, DirectoryInfo folder, LogLines luaLog)
+    private ScriptedArchive(DicomScriptServer archive, LuaScripting lua, RestServer rest, DirectoryInfo folder, ListLogger luaLog)
     {
         LuaLog = luaLog;
         Archive = archive;
@@ -37,7 +38,7 @@ internal sealed class ScriptedArchive : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>What the Lua engine logged.</summary>
-    public LogLines LuaLog { get; }
+    public ListLogger LuaLog { get; }
 
     public static async Task<ScriptedArchive> StartAsync(JsonObject? settings = null, params (string Name, string Code)[] scripts)
     {
@@ -48,7 +49,7 @@ internal sealed class ScriptedArchive : IAsyncDisposable
             var archive = DicomScriptServer.Create(configuration, NullLoggerFactory.Instance, IPAddress.Loopback);
             var rest = RestServer.Create(archive, NullLoggerFactory.Instance, IPAddress.Loopback);
             LuaScripting lua;
-            var luaLog = new LogLines();
+            var luaLog = new ListLogger();
             try
             {
                 lua = LuaScripting.Create(archive, rest.InProcess, luaLog);
