@@ -180,8 +180,49 @@ public partial class SqliteIndexTests
         before = _index.LastEventSequences();
         Ingest("test_files/MR_small.dcm", true, limits);
         var events = Events(before);
-        Assert.That(events.Select(c => (c.ChangeType, c.PublicId)).Take(2), Is.EqualTo(new[] { (ChangeType.Deleted, mr), (ChangeType.NewInstance, mr) }),
-            "the replaced instance is deleted, then stored again");
+        Assert.That(events.Select(c => c.ChangeType).Take(5),
+            Is.EqualTo(new[] { ChangeType.Deleted, ChangeType.Deleted, ChangeType.Deleted, ChangeType.Deleted, ChangeType.NewInstance }),
+            "the replaced instance is deleted with the parents it leaves empty, then stored again");
+        Assert.That(events[3].PublicId, Is.EqualTo(mr));
+    }
+
+    [Test]
+    public void Store_OverwritingTheOnlyInstance_ReplacesItsParentsWithTheirChanges()
+    {
+        var ct = Ingest("test_files/CT_small.dcm").InstanceId;
+        var study = _index.Get(_index.Get(ct)!.ParentId!)!.ParentId!;
+        Assert.That(_index.SetStable(study, true), Is.True);
+        _index.WriteMetadata(study, UserMetadata, "of the old study", null);
+        var firstLast = _index.ReadChanges(0, 100).Last;
+
+        var replaced = Ingest("test_files/CT_small.dcm", overwrite: true);
+        var changes = _index.ReadChanges(0, 100).Entries;
+        Assert.That(changes.Select(c => c.ChangeType),
+            Is.EqualTo(new[] { ChangeType.NewInstance, ChangeType.NewSeries, ChangeType.NewStudy, ChangeType.NewPatient }),
+            "as in Orthanc: the old hierarchy's changes (its StableStudy too) went with it; its new one is logged again");
+        Assert.That(changes[0].Seq, Is.GreaterThan(firstLast));
+        Assert.That(_index.IsStable(study), Is.False);
+        Assert.That(_index.ReadMetadata(study, ResourceLevel.Study, UserMetadata).Value, Is.Null, "a new study");
+        Assert.That(replaced.ReplacedFileUuids, Has.Count.EqualTo(1));
+        var statistics = _index.Statistics();
+        Assert.That((statistics.Patients, statistics.Studies, statistics.Series, statistics.Instances), Is.EqualTo((1, 1, 1, 1)));
+    }
+
+    [Test]
+    public void Store_OverwritingOneOfTwoInstances_KeepsTheSeries()
+    {
+        // Two instances of one series: the dicomdirtests MR files share their series.
+        var first = Ingest("test_files/dicomdirtests/98892003/MR700/4467").InstanceId;
+        var second = Ingest("test_files/dicomdirtests/98892003/MR700/4648").InstanceId;
+        var series = _index.Get(first)!.ParentId!;
+        Assert.That(_index.Get(second)!.ParentId, Is.EqualTo(series));
+        var before = _index.ReadChanges(0, 100).Entries.Count;
+
+        Ingest("test_files/dicomdirtests/98892003/MR700/4467", overwrite: true);
+        var changes = _index.ReadChanges(0, 100).Entries;
+        Assert.That(changes, Has.Count.EqualTo(before), "the old copy's NewInstance goes, the new copy's comes; the series' stay");
+        Assert.That(changes[^1].ChangeType, Is.EqualTo(ChangeType.NewInstance));
+        Assert.That(_index.Children(series)!.Value.Children, Is.EqualTo(new[] { second, first }), "the overwritten copy is the newest child");
     }
 
     [Test]

@@ -56,12 +56,10 @@ public partial class SqliteIndexTests
             throw;
         }
 
-        foreach (var uuid in outcome.RecycledFileUuids)
+        foreach (var uuid in outcome.RecycledFileUuids.Concat(outcome.ReplacedFileUuids))
             _storage.Remove(uuid);
         if (outcome.Status == StoreStatus.AlreadyStored)
             _storage.Remove(stored.Uuid);
-        if (outcome.ReplacedFileUuid is { } replaced)
-            _storage.Remove(replaced);
         return outcome;
     }
 
@@ -69,8 +67,8 @@ public partial class SqliteIndexTests
     public void Store_Instance_ResourcesTagsParentsAndChanges()
     {
         var outcome = Ingest("test_files/CT_small.dcm");
-        Assert.That((outcome.Status, outcome.InstanceId, outcome.ReplacedFileUuid, outcome.RecycledFileUuids.Count),
-            Is.EqualTo((StoreStatus.Success, "f689ddd2-662f8fe1-8b18180d-ec2a2cee-937917af", (string?)null, 0)));
+        Assert.That((outcome.Status, outcome.InstanceId, outcome.ReplacedFileUuids.Count, outcome.RecycledFileUuids.Count),
+            Is.EqualTo((StoreStatus.Success, "f689ddd2-662f8fe1-8b18180d-ec2a2cee-937917af", 0, 0)));
 
         var instance = _index.Get(outcome.InstanceId)!;
         Assert.That(instance.Level, Is.EqualTo(ResourceLevel.Instance));
@@ -96,7 +94,7 @@ public partial class SqliteIndexTests
 
         var replaced = Ingest("test_files/MR_small_bigendian.dcm", overwrite: true);
         Assert.That(replaced.Status, Is.EqualTo(StoreStatus.Success));
-        Assert.That(replaced.ReplacedFileUuid, Is.Not.Null);
+        Assert.That(replaced.ReplacedFileUuids, Has.Count.EqualTo(1));
         Assert.That(_index.Statistics().Instances, Is.EqualTo(1));
         Assert.That(Directory.EnumerateFiles(_storage.Root, "*", SearchOption.AllDirectories).Count(), Is.EqualTo(1), "the replaced file is gone");
     }
@@ -280,13 +278,16 @@ public partial class SqliteIndexTests
     public void Store_ProtectedPatient_NeverRecycledAndStaysProtected()
     {
         var limits = new StorageLimits(0, 2, Reject: false);
-        var ct = Ingest(FourPatients[0], false, limits);
-        Assert.That(_index.SetProtected(PatientOf(ct), true), Is.True);
-        Ingest(FourPatients[0], true, limits); // a new copy into the protected patient keeps it protected
-        Assert.That(_index.IsProtected(PatientOf(ct)), Is.True);
+        var kept = Ingest("test_files/dicomdirtests/98892003/MR700/4467", false, limits);
+        Assert.That(_index.SetProtected(PatientOf(kept), true), Is.True);
+        // More instances into the protected patient, a new copy of one among them, keep it protected
+        // (overwriting a patient's only instance replaces the patient, unprotected, as in Orthanc).
+        Ingest("test_files/dicomdirtests/98892003/MR700/4648", false, limits);
+        Ingest("test_files/dicomdirtests/98892003/MR700/4467", true, limits);
+        Assert.That(_index.IsProtected(PatientOf(kept)), Is.True);
         var mrPatient = PatientOf(Ingest(FourPatients[1], false, limits));
         Ingest(FourPatients[2], false, limits);
-        Assert.That(_index.List(ResourceLevel.Patient), Does.Contain(PatientOf(ct)).And.Not.Contain(mrPatient));
+        Assert.That(_index.List(ResourceLevel.Patient), Does.Contain(PatientOf(kept)).And.Not.Contain(mrPatient));
         Assert.That(_index.SetProtected("unknown", true), Is.False);
         Assert.That(_index.IsProtected("unknown"), Is.Null);
     }

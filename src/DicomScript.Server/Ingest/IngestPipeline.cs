@@ -83,9 +83,7 @@ public sealed partial class IngestPipeline
         // Files are removed only after the commit that stops referencing them.
         if (outcome.Status == StoreStatus.AlreadyStored)
             _storage.Remove(stored.Uuid);
-        if (outcome.ReplacedFileUuid is { } replaced)
-            _storage.Remove(replaced);
-        foreach (var uuid in outcome.RecycledFileUuids)
+        foreach (var uuid in outcome.ReplacedFileUuids.Concat(outcome.RecycledFileUuids))
             _storage.Remove(uuid);
         if (outcome.RecycledFileUuids.Count > 0)
             LogRecycled(_logger, outcome.RecycledFileUuids.Count, outcome.InstanceId);

@@ -38,9 +38,12 @@ public enum StoreStatus
     AlreadyStored,
 }
 
-/// <summary>The outcome of a store: its status and, when it replaced a previous copy, that copy's file to remove.</summary>
-public sealed record StoreOutcome(StoreStatus Status, string InstanceId, string? ReplacedFileUuid = null)
+/// <summary>The outcome of a store: its status and the files it left unreferenced, to remove after the commit.</summary>
+public sealed record StoreOutcome(StoreStatus Status, string InstanceId)
 {
+    /// <summary>When it replaced a previous copy: that copy's files (and those of the parents it left empty).</summary>
+    public IReadOnlyList<string> ReplacedFileUuids { get; init; } = [];
+
     /// <summary>The files of the patients recycled to make room, to remove after the commit.</summary>
     public IReadOnlyList<string> RecycledFileUuids { get; init; } = [];
 }

@@ -9,7 +9,7 @@ public sealed partial class SqliteIndex
 {
     /// <summary>
     /// Records a new instance. With <paramref name="overwrite"/> false a second copy of the same
-    /// instance changes nothing (AlreadyStored); with true it replaces the first, whose file the
+    /// instance changes nothing (AlreadyStored); with true it replaces the first, whose files the
     /// outcome names for removal after the commit.
     /// </summary>
     public StoreOutcome Store(InstanceToIndex instance, bool overwrite, StorageLimits? limits = null)
@@ -19,7 +19,7 @@ public sealed partial class SqliteIndex
         lock (_lock)
         {
             using var transaction = _connection.BeginTransaction();
-            string? replaced = null;
+            IReadOnlyList<string> replaced = [];
             var existing = InternalIdOf(ids.InstanceHash);
             if (existing is { } existingId)
             {
@@ -30,10 +30,10 @@ public sealed partial class SqliteIndex
                     return new StoreOutcome(StoreStatus.AlreadyStored, ids.InstanceHash);
                 }
 
-                replaced = _connection.ExecuteScalar<string?>("SELECT uuid FROM AttachedFiles WHERE id = @existingId AND fileType = @type",
-                    new { existingId, type = DicomAttachment }, transaction);
-                LogDeleted(existingId);
-                _connection.Execute("DELETE FROM Resources WHERE internalId = @existingId", new { existingId }, transaction);
+                // As Orthanc: the old copy is deleted as a DELETE would delete it, with the parents it
+                // leaves empty and their changes, so the copy stored now logs NewSeries, NewStudy and
+                // NewPatient again and the next stable events are the only ones in /changes.
+                replaced = DeleteTree(existingId, ParentOf(existingId)).FileUuids;
             }
 
             var now = Now();
@@ -107,9 +107,12 @@ public sealed partial class SqliteIndex
             }
 
             CommitWithQueuedWrites(transaction);
-            return new StoreOutcome(StoreStatus.Success, ids.InstanceHash, replaced) { RecycledFileUuids = recycled };
+            return new StoreOutcome(StoreStatus.Success, ids.InstanceHash) { ReplacedFileUuids = replaced, RecycledFileUuids = recycled };
         }
     }
+
+    private long? ParentOf(long internalId) =>
+        (long?)_rows.Scalar("SELECT parentId FROM Resources WHERE internalId = @id", ("@id", internalId));
 
     private long? InternalIdOf(string publicId) =>
         (long?)_rows.Scalar("SELECT internalId FROM Resources WHERE publicId = @publicId", ("@publicId", publicId));
