@@ -109,6 +109,7 @@ internal static class CommandLine
             configuration = ConfigurationLoader.Load(configPath);
             _ = configuration.DicomModalities; // surfaces a malformed entry now, not at first use
             _ = configuration.OrthancPeers;
+            _ = configuration.Dictionary;
         }
         catch (ConfigurationException ex)
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using DicomScript.Dicom.Data;
 using DicomScript.Dicom.IO;
+using DicomScript.Dicom.Dictionary;
 using DicomScript.Network.Association;
 using DicomScript.Network.Scp;
 using DicomScript.Network.Scu;
@@ -81,6 +82,8 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var logger = loggerFactory.CreateLogger("DicomScript");
+        // Before anything reads a file: the declared tags give implicit-VR data its VR.
+        DicomDictionary.Declare(configuration.Dictionary);
         var storage = new StorageArea(configuration.StorageDirectory, configuration.StorageCompression, configuration.SyncStorageArea);
         var index = SqliteIndex.Open(configuration.IndexDirectory, configuration.SyncStorageArea);
         RecoverAfterCrash(storage, index, configuration.IndexDirectory, logger);

@@ -35,6 +35,14 @@ public sealed class DicomDictionaryEntry
         ValueRepresentations = ExpandVR(vr);
     }
 
+    /// <summary>
+    /// An entry declared by the user (Orthanc's <c>Dictionary</c> configuration): one tag with its
+    /// VR and keyword; with a private creator, it names the element in any block that creator reserves.
+    /// </summary>
+    public static DicomDictionaryEntry Declared(DicomTag tag, DicomVR vr, string keyword, string valueMultiplicity, string? privateCreator) =>
+        new(tag.Group, tag.Group, RangeParity.Even, tag.Element, tag.Element, RangeParity.Even,
+            vr.Code, keyword, valueMultiplicity, privateCreator is null ? "User" : "PrivateTag", privateCreator);
+
     public ushort GroupLow { get; }
 
     public ushort GroupHigh { get; }

@@ -248,4 +248,34 @@ public class ConfigurationTests
     [TestCase("5", 5)]
     public void StableAge_BelowOneMeansSixty(string value, int expected) =>
         Assert.That(ConfigurationLoader.Load(Write("a.json", $"{{ \"StableAge\": {value} }}")).StableAge, Is.EqualTo(expected));
+
+    [Test]
+    public void Dictionary_OrthancForms_DeclaredEntries()
+    {
+        var entries = ConfigurationLoader.Load(Write("a.json", """
+            { "Dictionary": {
+                "0014,1020": [ "DA", "MyExpiryDate" ],
+                "7053,1003": [ "ST", "Original Image Filename", 1, 1, "Philips PET Private Group" ],
+                "0019,10a0": [ "DS", "Weights", 2, 0, "ACME" ] } }
+            """)).Dictionary;
+        Assert.That(entries.Select(e => (e.Tag.ToString(), e.DictionaryVR, e.Keyword, e.ValueMultiplicity, e.PrivateCreator)), Is.EqualTo(new[]
+        {
+            ("0014,1020", "DA", "MyExpiryDate", "1", (string?)null),
+            ("7053,1003", "ST", "Original Image Filename", "1", "Philips PET Private Group"),
+            ("0019,10a0", "DS", "Weights", "2-n", "ACME"),
+        }));
+    }
+
+    [TestCase("\"0019,1001\": \"DS\"", "Dictionary.0019,1001")]
+    [TestCase("\"zzzz,1001\": [\"DS\", \"x\"]", "is not a tag")]
+    [TestCase("\"0019,1001\": [\"QQ\", \"x\"]", "is not a value representation")]
+    [TestCase("\"0019,1001\": [\"DS\", \"x\", 0]", "multiplicity")]
+    [TestCase("\"0019,1001\": [\"DS\", \"x\", 3, 2]", "multiplicity")]
+    [TestCase("\"0010,1001\": [\"DS\", \"x\", 1, 1, \"ACME\"]", "private creator")]
+    [TestCase("\"0019,1001\": [\"DS\", \"x\", 1, 1, 7]", "Dictionary.0019,1001[4]")]
+    public void Dictionary_MalformedEntry_ErrorNamesIt(string entry, string expected)
+    {
+        var config = ConfigurationLoader.Load(Write("a.json", $"{{ \"Dictionary\": {{ {entry} }} }}"));
+        Assert.That(Assert.Throws<ConfigurationException>(() => _ = config.Dictionary)!.Message, Does.Contain(expected));
+    }
 }
