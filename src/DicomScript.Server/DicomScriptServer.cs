@@ -96,6 +96,7 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
         var ingest = new IngestPipeline(storage, index, configuration, hooks, loggerFactory.CreateLogger("DicomScript.Ingest"));
         var services = new DicomServices(ingest, loggerFactory.CreateLogger("DicomScript.Dicom"));
         DicomServer? dicom = null;
+        RetrieveService? retrieve = null;
         if (configuration.DicomServerEnabled)
         {
             var options = new DicomServerOptions
@@ -107,13 +108,23 @@ public sealed partial class DicomScriptServer : IAsyncDisposable
                 AcceptUnknownSopClasses = configuration.UnknownSopClassAccepted,
                 Association = new AssociationOptions { IdleTimeout = TimeSpan.FromSeconds(configuration.DicomScpTimeout) },
             };
-            var retrieve = new RetrieveService(index, storage, configuration, hooks);
+            retrieve = new RetrieveService(index, storage, configuration, hooks);
             var handlers = new HandlerSet(Echo: services, Store: services, Find: new FindService(index, storage, configuration, hooks), Move: retrieve, Get: retrieve,
                 Policy: new ModalityPolicy(configuration));
             dicom = new DicomServer(options, handlers, loggerFactory.CreateLogger("DicomScript.Network"));
         }
 
-        return new DicomScriptServer(configuration, storage, index, ingest, dicom, hooks, loggerFactory, logger);
+        var server = new DicomScriptServer(configuration, storage, index, ingest, dicom, hooks, loggerFactory, logger);
+        retrieve?.SubmitMoveJob = server.SubmitMoveJob;
+        return server;
+    }
+
+    // An incoming C-MOVE as a job (SynchronousCMove false), as Orthanc makes it: not permissive,
+    // described "C-MOVE", sent from our DicomAet with the move originator.
+    private void SubmitMoveJob(DicomModality modality, IReadOnlyList<string> instances, string originatorAet, ushort originatorId)
+    {
+        var target = new StoreJobTarget(modality, Configuration.DicomAet) { MoveOriginatorAet = originatorAet, MoveOriginatorId = originatorId };
+        Jobs.Submit(new DicomModalityStoreJob(this, target, instances, [], permissive: false, "C-MOVE"));
     }
 
     // After a clean stop a marker says so; without it (killed), remove what a crash can leave behind:

@@ -87,6 +87,14 @@ public interface ICMoveHandler
     Task<IReadOnlyList<IOutgoingInstance>> FindInstancesAsync(QueryRequest request, CancellationToken cancellationToken);
 
     Task<MoveDestination?> ResolveDestinationAsync(string destinationAETitle, AssociationInfo caller, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the handler takes the sending over (the archive queues it as a job); the request is
+    /// then answered at once with every sub-operation completed. By default it does not, and the
+    /// sub-operations run on an association to the destination while the C-MOVE waits.
+    /// </summary>
+    Task<bool> HandOverAsync(IReadOnlyList<IOutgoingInstance> instances, MoveDestination destination, string originatorAETitle, ushort originatorMessageId,
+        CancellationToken cancellationToken) => Task.FromResult(false);
 }
 
 /// <summary>C-GET: which instances match (they go back over the same association).</summary>

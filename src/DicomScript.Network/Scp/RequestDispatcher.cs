@@ -156,6 +156,11 @@ internal sealed class RequestDispatcher
         var instances = await FindInstancesOrAnswerAsync(association, request, caller, move.FindInstancesAsync, cancellationToken).ConfigureAwait(false);
         if (instances is null)
             return;
+        if (instances.Count > 0 && await move.HandOverAsync(instances, destination, association.CallingAETitle, request.MessageId, cancellationToken).ConfigureAwait(false))
+        {
+            await SendFinalAsync(association, request, DimseStatus.Success, new SubOperationCounts(0, instances.Count, 0, 0)).ConfigureAwait(false);
+            return;
+        }
 
         DicomAssociation? target = null;
         try

@@ -138,6 +138,9 @@ public sealed partial class OrthancConfiguration
 
     public int DicomAssociationCloseDelay => Integer("DicomAssociationCloseDelay", 5);
 
+    /// <summary>Whether an incoming C-MOVE sends while the request waits (true), or queues a job and answers at once.</summary>
+    public bool SynchronousCMove => Boolean("SynchronousCMove", true);
+
     /// <summary>Orthanc 1.10.1 wrote a boolean; later versions write "Never", "Always" or "IfChanged". Both are read.</summary>
     public OverwriteMode OverwriteInstances => Json["OverwriteInstances"] switch
     {

@@ -18,7 +18,8 @@ namespace DicomScript.Server.Services;
 /// StudyInstanceUID; SeriesInstanceUID; SOPInstanceUID), as one value or a <c>\</c> list, matched
 /// exactly; every instance below each match is sent. A C-MOVE without a level takes the deepest
 /// identifier present (some modalities omit the level); a C-GET without one is refused. Other keys
-/// are ignored. C-MOVE destinations are the DicomModalities entries, found by AE title.
+/// are ignored. C-MOVE destinations are the DicomModalities entries, found by AE title; with
+/// <c>SynchronousCMove</c> false a job sends to them after the C-MOVE is answered.
 /// </summary>
 public sealed class RetrieveService : ICMoveHandler, ICGetHandler
 {
@@ -42,6 +43,27 @@ public sealed class RetrieveService : ICMoveHandler, ICGetHandler
 
     Task<IReadOnlyList<IOutgoingInstance>> ICGetHandler.FindInstancesAsync(QueryRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(FindInstances(request, "C-GET", guessLevel: false));
+
+    /// <summary>
+    /// With <c>SynchronousCMove</c> false, queues a C-MOVE's instances (their IDs) for the named
+    /// modality as a job, with the move originator (AE title, message ID); set by the archive.
+    /// </summary>
+    internal Action<DicomModality, IReadOnlyList<string>, string, ushort>? SubmitMoveJob { get; set; }
+
+    // As Orthanc with SynchronousCMove false: a DicomModalityStore job does the sending, and the
+    // C-MOVE is answered at once (the job is in /jobs, OnJobSuccess/OnJobFailure tell how it went).
+    Task<bool> ICMoveHandler.HandOverAsync(IReadOnlyList<IOutgoingInstance> instances, MoveDestination destination, string originatorAETitle,
+        ushort originatorMessageId, CancellationToken cancellationToken)
+    {
+        if (_configuration.SynchronousCMove || SubmitMoveJob is not { } submit
+            || _configuration.ModalitiesWithAet(destination.AETitle).FirstOrDefault() is not { } modality)
+        {
+            return Task.FromResult(false);
+        }
+
+        submit(modality, [.. instances.Cast<StoredInstance>().Select(i => i.PublicId)], originatorAETitle, originatorMessageId);
+        return Task.FromResult(true);
+    }
 
     public Task<MoveDestination?> ResolveDestinationAsync(string destinationAETitle, AssociationInfo caller, CancellationToken cancellationToken)
     {
@@ -96,6 +118,8 @@ public sealed class RetrieveService : ICMoveHandler, ICGetHandler
     // when OutgoingCStoreInstanceFilter keeps it from the destination (a failing filter fails it).
     private sealed class StoredInstance(InstanceSummary summary, RetrieveService owner) : IOutgoingInstance
     {
+        public string PublicId => summary.PublicId;
+
         public string SopClassUid => summary.SopClassUid;
 
         public string SopInstanceUid => summary.SopInstanceUid;

@@ -13,23 +13,31 @@ internal static class JobPolling
     /// <summary>Sends <paramref name="request"/> (an asynchronous submission: <c>{ID, Path}</c> answered), then polls the job until it has finished.</summary>
     public static async Task<JsonNode> FinishedJobAsync(HttpClient client, HttpRequestMessage request)
     {
+        string id;
         using (request)
         {
             using var response = await client.SendAsync(request);
             var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-            var id = answer["ID"]!.GetValue<string>();
+            id = answer["ID"]!.GetValue<string>();
             Assert.That(answer["Path"]!.GetValue<string>(), Is.EqualTo($"/jobs/{id}"));
-            for (var attempt = 0; attempt < 300; attempt++)
-            {
-                var job = await CorpusPair.GetJsonAsync(client, $"jobs/{id}");
-                if (job!["State"]!.GetValue<string>() is "Success" or "Failure")
-                {
-                    Assert.That(CorpusPair.Ids(await CorpusPair.GetJsonAsync(client, "jobs")), Does.Contain(id));
-                    return job;
-                }
+        }
 
-                await Task.Delay(100);
+        return await FinishedJobAsync(client, id);
+    }
+
+    /// <summary>Polls the job <paramref name="id"/> until it has finished.</summary>
+    public static async Task<JsonNode> FinishedJobAsync(HttpClient client, string id)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            var job = await CorpusPair.GetJsonAsync(client, $"jobs/{id}");
+            if (job!["State"]!.GetValue<string>() is "Success" or "Failure")
+            {
+                Assert.That(CorpusPair.Ids(await CorpusPair.GetJsonAsync(client, "jobs")), Does.Contain(id));
+                return job;
             }
+
+            await Task.Delay(100);
         }
 
         Assert.Fail("the job did not finish within 30 s");
