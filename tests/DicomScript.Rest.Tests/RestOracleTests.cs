@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Tests.Support;
 using DicomScript.Rest.Tests.Support;
 using NUnit.Framework;
@@ -93,6 +94,52 @@ public class RestOracleTests : CorpusOracleFixture
 
         Assert.That(differences, Is.Empty);
         Assert.That(compared, Is.GreaterThan(100));
+    }
+
+    // Files whose DICOM JSON Orthanc 1.10.1 writes against PS3.18 F.2 (README, "Where we differ").
+    private static readonly Dictionary<string, string> OrthancDicomJsonQuirks = new()
+    {
+        ["test_files/693_J2KI.dcm"] = "trailing spaces kept in CS values",
+        ["test_files/SC_rgb_gdcm_KY.dcm"] = "trailing spaces kept in CS values",
+        ["test_files/SC_rgb_jpeg_lossy_gdcm.dcm"] = "trailing spaces kept in CS values",
+        ["test_files/rtdose_rle.dcm"] = "trailing spaces kept; the AT value of FrameIncrementPointer left out",
+        ["test_files/J2K_pixelrep_mismatch.dcm"] = "ISO_IR 13: backslashes read as yen signs, so multi-valued DS answered empty",
+        ["test_files/badVR.dcm"] = "an IS value that is not a number answered as no value instead of null",
+    };
+
+    [Test]
+    public async Task FileAsDicomJson_SameAsOrthanc()
+    {
+        var (ours, theirs) = Clients();
+        var differences = new List<string>();
+        var compared = 0;
+        foreach (var (file, _, answer, _, _) in Pair!.Uploads.Where(u => u.Answer?["Status"]?.GetValue<string>() == "Success"))
+        {
+            // Character sets are compared through /tags (RestOracleTests, OrthancDeviations); Orthanc's
+            // DICOM JSON also drops an empty first Specific Character Set value.
+            if (file.StartsWith("charset_files/", StringComparison.Ordinal) || OrthancDicomJsonQuirks.ContainsKey(file))
+                continue;
+            var path = $"instances/{answer!["ID"]!.GetValue<string>()}/file";
+            var (ourType, ourJson) = await DicomJsonAsync(ours, path);
+            var (theirType, theirJson) = await DicomJsonAsync(theirs, path);
+            if (ourType != theirType)
+                differences.Add($"{file}: Content-Type {ourType}, Orthanc {theirType}");
+            // Orthanc leaves encapsulated (compressed) pixel data out; we give it inline, as the rest.
+            var encapsulated = ourJson?["7FE00010"]?["InlineBinary"] is not null && DicomFile.Open(PydicomCorpus.FullPath(file)).TransferSyntax.IsEncapsulated;
+            differences.AddRange(JsonDiff.Differences(ourJson, theirJson, p => encapsulated && p == "/7FE00010").Select(d => $"{file}: {d}"));
+            compared++;
+        }
+
+        Assert.That(differences, Is.Empty);
+        Assert.That(compared, Is.GreaterThan(90));
+    }
+
+    private static async Task<(string? ContentType, JsonNode? Json)> DicomJsonAsync(HttpClient client, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Accept", "application/dicom+json");
+        using var response = await client.SendAsync(request);
+        return (response.Content.Headers.ContentType?.MediaType, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
     }
 
     [TestCase("instances/0000")]

@@ -27,11 +27,32 @@ internal static class InstanceRoutes
         routes.MapGet("/instances/{id}/tags", (HttpContext context, string id) =>
             Tags(context, archive, id, ResourceJson.FormatOf(context.Request.Query, OrthancTagFormat.Full)));
         routes.MapGet("/instances/{id}/simplified-tags", (HttpContext context, string id) => Tags(context, archive, id, OrthancTagFormat.Simplified));
-        routes.MapGet("/instances/{id}/file", (HttpContext context, string id) =>
-            archive.ReadFileBytes(id) is { } bytes ? Results.Bytes(bytes, "application/dicom") : OrthancResponses.Error(context, OrthancError.UnknownResource));
+        routes.MapGet("/instances/{id}/file", (HttpContext context, string id) => File(context, archive, id));
         foreach (var level in new[] { ResourceLevel.Patient, ResourceLevel.Study, ResourceLevel.Series })
             routes.MapGet($"/{ResourceLevels.PluralOf(level)}/{{id}}/shared-tags", (HttpContext context, string id) => SharedTags(context, archive, id));
     }
+
+    /// <summary>
+    /// The stored file; as Orthanc, its DICOM JSON model (PS3.18 Annex F) when the request accepts
+    /// exactly <c>application/dicom+json</c>, as a DICOMweb client asks.
+    /// </summary>
+    private static IResult File(HttpContext context, DicomScriptServer archive, string id)
+    {
+        if (archive.ReadFileBytes(id) is not { } bytes)
+            return OrthancResponses.Error(context, OrthancError.UnknownResource);
+        if (context.Request.Headers.Accept.ToString() != DicomJsonMediaType)
+            return Results.Bytes(bytes, "application/dicom");
+        try
+        {
+            return Results.Text(DicomJsonModelWriter.ToJson(DicomFile.Parse(bytes).Dataset), DicomJsonMediaType);
+        }
+        catch (DicomFormatException ex)
+        {
+            return OrthancResponses.Error(context, OrthancError.BadFileFormat, ex.Message);
+        }
+    }
+
+    private const string DicomJsonMediaType = "application/dicom+json";
 
     /// <summary>
     /// Stores the body (a DICOM file). 200 with <c>{ID, ParentPatient, ParentStudy, ParentSeries, Path,

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace DicomScript.Dicom.Tests.Support;
@@ -36,6 +37,12 @@ public static class JsonDiff
             case (JsonArray a, JsonArray b) when a.Count == b.Count:
                 for (var i = 0; i < a.Count; i++)
                     Compare(a[i], b[i], $"{path}[{i}]", skip, differences);
+                break;
+            // Numbers are compared as the doubles a client reads (Orthanc writes 0.15 as 0.14999999999999999),
+            // and Orthanc's DICOM JSON writes tiny FL values as 0 (seen: 1.4e-45 and 2.6e-29).
+            case (JsonValue a, JsonValue b) when a.GetValueKind() == JsonValueKind.Number && b.GetValueKind() == JsonValueKind.Number:
+                if (a.GetValue<double>() != b.GetValue<double>() && !(Math.Abs(a.GetValue<double>()) < 1e-20 && Math.Abs(b.GetValue<double>()) < 1e-20))
+                    differences.Add($"{path}: ours {Short(ours)}, theirs {Short(theirs)}");
                 break;
             default:
                 if (!JsonNode.DeepEquals(ours, theirs))
