@@ -89,7 +89,7 @@ public sealed partial class RestServer : IAsyncDisposable
         QueryRoutes.Map(app, archive);
         RetrieveRoutes.Map(app, archive);
         QueryChildrenRoutes.Map(app, archive);
-        InstanceRoutes.Map(app, archive);
+        InstanceRoutes.Map(app, archive, loggerFactory.CreateLogger("DicomScript.Rest"));
         ModifyRoutes.Map(app, archive);
         ScriptRoutes.Map(app, archive, loggerFactory.CreateLogger("DicomScript.Rest"));
         MetricsRoutes.Map(app, archive);

@@ -11,6 +11,7 @@ using DicomScript.Storage.Index;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace DicomScript.Rest.Routes;
 
@@ -21,9 +22,9 @@ namespace DicomScript.Rest.Routes;
 /// </summary>
 internal static class InstanceRoutes
 {
-    public static void Map(IEndpointRouteBuilder routes, DicomScriptServer archive)
+    public static void Map(IEndpointRouteBuilder routes, DicomScriptServer archive, ILogger logger)
     {
-        routes.MapPost("/instances", (Func<HttpContext, Task<IResult>>)(context => UploadAsync(context, archive)));
+        routes.MapPost("/instances", (Func<HttpContext, Task<IResult>>)(context => UploadAsync(context, archive, logger)));
         routes.MapGet("/instances/{id}/tags", (HttpContext context, string id) =>
             Tags(context, archive, id, ResourceJson.FormatOf(context.Request.Query, OrthancTagFormat.Full)));
         routes.MapGet("/instances/{id}/simplified-tags", (HttpContext context, string id) => Tags(context, archive, id, OrthancTagFormat.Simplified));
@@ -58,9 +59,10 @@ internal static class InstanceRoutes
     /// Stores the body (a DICOM file). 200 with <c>{ID, ParentPatient, ParentStudy, ParentSeries, Path,
     /// Status}</c> once file and index are committed, Status being Success, AlreadyStored or
     /// FilteredOut; 400 for a body that is not DICOM or lacks an identifying UID. A body with
-    /// <c>Content-Encoding: gzip</c> is decompressed first.
+    /// <c>Content-Encoding: gzip</c> is decompressed first. A ZIP archive stores each file in it
+    /// (see <see cref="ZipUpload"/>).
     /// </summary>
-    private static async Task<IResult> UploadAsync(HttpContext context, DicomScriptServer archive)
+    private static async Task<IResult> UploadAsync(HttpContext context, DicomScriptServer archive, ILogger logger)
     {
         byte[] body;
         using (var buffer = new MemoryStream())
@@ -81,33 +83,48 @@ internal static class InstanceRoutes
             body = buffer.ToArray();
         }
 
+        if (ZipUpload.IsZip(body))
+            return await ZipUpload.StoreAllAsync(context, archive, body, logger).ConfigureAwait(false);
+        try
+        {
+            return OrthancResponses.Json(await StoreAsync(context, archive, body).ConfigureAwait(false));
+        }
+        catch (RestRequestException ex)
+        {
+            return ex.Answer(context);
+        }
+    }
+
+    /// <summary>Stores one DICOM file: Orthanc's answer for it, or a <see cref="RestRequestException"/> with its error.</summary>
+    internal static async Task<JsonObject> StoreAsync(HttpContext context, DicomScriptServer archive, byte[] file)
+    {
         IngestResult result;
         try
         {
             var origin = RequestOrigins.Of(context);
-            result = await archive.Ingest.IngestAsync(body, origin, context.RequestAborted).ConfigureAwait(false);
+            result = await archive.Ingest.IngestAsync(file, origin, context.RequestAborted).ConfigureAwait(false);
         }
         catch (DicomFormatException ex)
         {
-            return OrthancResponses.Error(context, OrthancError.BadFileFormat, ex.Message);
+            throw new RestRequestException(OrthancError.BadFileFormat, ex.Message);
         }
         catch (StorageFullException ex)
         {
-            return OrthancResponses.Error(context, OrthancError.FullStorage, ex.Message);
+            throw new RestRequestException(OrthancError.FullStorage, ex.Message);
         }
         catch (MissingIdentifierException ex)
         {
             // Orthanc's answer for a dataset without PatientID/Study/Series/SOP Instance UID.
-            return OrthancResponses.Error(context, OrthancError.InexistentTag, ex.Message);
+            throw new RestRequestException(OrthancError.InexistentTag, ex.Message);
         }
         catch (ScriptException ex)
         {
             // ReceivedInstanceFilter failed or did not answer a boolean: nothing is stored.
-            return OrthancResponses.Error(context, ex.Error, ex.Message);
+            throw new RestRequestException(ex.Error, ex.Message);
         }
 
         var ids = result.Identifiers;
-        return OrthancResponses.Json(new JsonObject
+        return new JsonObject
         {
             ["ID"] = ids.InstanceHash,
             ["ParentPatient"] = ids.PatientHash,
@@ -115,7 +132,7 @@ internal static class InstanceRoutes
             ["ParentStudy"] = ids.StudyHash,
             ["Path"] = ResourceLevels.PathOf(ResourceLevel.Instance, ids.InstanceHash),
             ["Status"] = result.Status.ToString(),
-        });
+        };
     }
 
     private static IResult Tags(HttpContext context, DicomScriptServer archive, string id, OrthancTagFormat format)
