@@ -63,6 +63,7 @@ public sealed partial class RestServer : IAsyncDisposable
         });
 
         var app = builder.Build();
+        var logger = loggerFactory.CreateLogger("DicomScript.Rest");
         var security = new HttpSecurity(configuration);
         var inProcess = new InProcessRestApi(app.Services);
         app.Use(OrthancRequestForms.Apply);
@@ -89,11 +90,11 @@ public sealed partial class RestServer : IAsyncDisposable
         QueryRoutes.Map(app, archive);
         RetrieveRoutes.Map(app, archive);
         QueryChildrenRoutes.Map(app, archive);
-        InstanceRoutes.Map(app, archive, loggerFactory.CreateLogger("DicomScript.Rest"));
+        InstanceRoutes.Map(app, archive, logger);
         ModifyRoutes.Map(app, archive);
-        ScriptRoutes.Map(app, archive, loggerFactory.CreateLogger("DicomScript.Rest"));
+        ScriptRoutes.Map(app, archive, logger);
         MetricsRoutes.Map(app, archive);
-        return new RestServer(app, configuration, inProcess, loggerFactory.CreateLogger("DicomScript.Rest"));
+        return new RestServer(app, configuration, inProcess, logger);
     }
 
     public async Task StartAsync()

@@ -20,8 +20,7 @@ public sealed partial class SqliteIndex
         {
             using var transaction = _connection.BeginTransaction();
             IReadOnlyList<string> replaced = [];
-            var existing = InternalIdOf(ids.InstanceHash);
-            if (existing is { } existingId)
+            if (InternalIdOf(ids.InstanceHash) is not null)
             {
                 if (!overwrite)
                 {
@@ -33,7 +32,7 @@ public sealed partial class SqliteIndex
                 // As Orthanc: the old copy is deleted as a DELETE would delete it, with the parents it
                 // leaves empty and their changes, so the copy stored now logs NewSeries, NewStudy and
                 // NewPatient again and the next stable events are the only ones in /changes.
-                replaced = DeleteTree(existingId, ParentOf(existingId)).FileUuids;
+                replaced = DeleteByPublicId(ids.InstanceHash)!.FileUuids;
             }
 
             var now = Now();
@@ -110,9 +109,6 @@ public sealed partial class SqliteIndex
             return new StoreOutcome(StoreStatus.Success, ids.InstanceHash) { ReplacedFileUuids = replaced, RecycledFileUuids = recycled };
         }
     }
-
-    private long? ParentOf(long internalId) =>
-        (long?)_rows.Scalar("SELECT parentId FROM Resources WHERE internalId = @id", ("@id", internalId));
 
     private long? InternalIdOf(string publicId) =>
         (long?)_rows.Scalar("SELECT internalId FROM Resources WHERE publicId = @publicId", ("@publicId", publicId));
