@@ -6,14 +6,18 @@ namespace DicomScript.Dicom.Tests.Support;
 /// <summary>Lists the differences between two JSON trees (object key order does not matter).</summary>
 public static class JsonDiff
 {
-    public static List<string> Differences(JsonNode? ours, JsonNode? theirs, Func<string, bool>? skip = null)
+    /// <summary>
+    /// The differences, except at the paths <paramref name="skip"/> names. Numbers are compared as the
+    /// doubles a client reads (Orthanc writes 0.15 as 0.14999999999999999), or by <paramref name="sameNumber"/>.
+    /// </summary>
+    public static List<string> Differences(JsonNode? ours, JsonNode? theirs, Func<string, bool>? skip = null, Func<double, double, bool>? sameNumber = null)
     {
         var differences = new List<string>();
-        Compare(ours, theirs, "", skip ?? (_ => false), differences);
+        Compare(ours, theirs, "", skip ?? (_ => false), sameNumber ?? ((a, b) => a == b), differences);
         return differences;
     }
 
-    private static void Compare(JsonNode? ours, JsonNode? theirs, string path, Func<string, bool> skip, List<string> differences)
+    private static void Compare(JsonNode? ours, JsonNode? theirs, string path, Func<string, bool> skip, Func<double, double, bool> sameNumber, List<string> differences)
     {
         if (skip(path))
             return;
@@ -30,18 +34,16 @@ public static class JsonDiff
                     else if (!b.ContainsKey(key))
                         differences.Add($"{child}: not in theirs (ours: {Short(a[key])})");
                     else
-                        Compare(a[key], b[key], child, skip, differences);
+                        Compare(a[key], b[key], child, skip, sameNumber, differences);
                 }
 
                 break;
             case (JsonArray a, JsonArray b) when a.Count == b.Count:
                 for (var i = 0; i < a.Count; i++)
-                    Compare(a[i], b[i], $"{path}[{i}]", skip, differences);
+                    Compare(a[i], b[i], $"{path}[{i}]", skip, sameNumber, differences);
                 break;
-            // Numbers are compared as the doubles a client reads (Orthanc writes 0.15 as 0.14999999999999999),
-            // and Orthanc's DICOM JSON writes tiny FL values as 0 (seen: 1.4e-45 and 2.6e-29).
             case (JsonValue a, JsonValue b) when a.GetValueKind() == JsonValueKind.Number && b.GetValueKind() == JsonValueKind.Number:
-                if (a.GetValue<double>() != b.GetValue<double>() && !(Math.Abs(a.GetValue<double>()) < 1e-20 && Math.Abs(b.GetValue<double>()) < 1e-20))
+                if (!sameNumber(a.GetValue<double>(), b.GetValue<double>()))
                     differences.Add($"{path}: ours {Short(ours)}, theirs {Short(theirs)}");
                 break;
             default:
