@@ -53,43 +53,35 @@ public sealed class ReceivedDataSet : IDisposable
         if (_contiguous is not null)
             return _contiguous;
         var bytes = new byte[Length];
+        CopyTo(bytes);
+        return _contiguous = bytes;
+    }
+
+    /// <summary>Copies the bytes into <paramref name="destination"/>, which holds at least <see cref="Length"/>.</summary>
+    public void CopyTo(Span<byte> destination)
+    {
+        if (destination.Length < Length)
+            throw new ArgumentException($"{destination.Length} bytes cannot hold a dataset of {Length}", nameof(destination));
+        if (_contiguous is not null)
+        {
+            _contiguous.CopyTo(destination);
+            return;
+        }
+
         if (_chunks is not null)
         {
             var offset = 0;
             foreach (var (chunk, length) in DataSetBuffer.Chunks(_chunks, _chunkedLength))
             {
-                chunk.AsSpan(0, length).CopyTo(bytes.AsSpan(offset));
+                chunk.AsSpan(0, length).CopyTo(destination[offset..]);
                 offset += length;
             }
-        }
-        else
-        {
-            _file!.Position = 0;
-            _file.ReadExactly(bytes);
-        }
 
-        return _contiguous = bytes;
-    }
-
-    /// <summary>Copies the bytes to <paramref name="destination"/>.</summary>
-    public async Task CopyToAsync(Stream destination, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        if (_contiguous is not null)
-        {
-            await destination.WriteAsync(_contiguous, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        if (_chunks is not null)
-        {
-            foreach (var (chunk, length) in DataSetBuffer.Chunks(_chunks, _chunkedLength))
-                await destination.WriteAsync(chunk.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
             return;
         }
 
         _file!.Position = 0;
-        await _file.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+        _file.ReadExactly(destination[..(int)Length]);
     }
 
     /// <summary>Parses the dataset; a malformed one throws <see cref="DicomFormatException"/>.</summary>

@@ -87,10 +87,12 @@ public sealed partial class IngestPipeline
             _storage.Remove(uuid);
         if (outcome.RecycledFileUuids.Count > 0)
             LogRecycled(_logger, outcome.RecycledFileUuids.Count, outcome.InstanceId);
-        if (outcome.Status == StoreStatus.Success)
-            RecentlyStored.Add(stored.Uuid, FileToSend.Of(file, fileBytes), fileBytes.Length);
+        var kept = outcome.Status == StoreStatus.Success && RecentlyStored.Add(stored.Uuid, FileToSend.Of(file, fileBytes), fileBytes.Length);
         LogStored(_logger, outcome.InstanceId, outcome.Status.ToString(), origin.RemoteAet ?? origin.RequestOrigin);
-        return new IngestResult(outcome.Status == StoreStatus.Success ? IngestStatus.Success : IngestStatus.AlreadyStored, identifiers);
+        return new IngestResult(outcome.Status == StoreStatus.Success ? IngestStatus.Success : IngestStatus.AlreadyStored, identifiers)
+        {
+            FileBytesKept = kept,
+        };
     }
 
     [LoggerMessage(2002, LogLevel.Information, "Recycled the oldest patients ({Files} files) to make room for {InstanceId}")]

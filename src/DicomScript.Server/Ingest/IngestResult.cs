@@ -17,4 +17,10 @@ public enum IngestStatus
 public sealed record IngestResult(IngestStatus Status, OrthancIdentifiers Identifiers, ushort RejectStatus = 0)
 {
     public string InstanceId => Identifiers.InstanceHash;
+
+    /// <summary>
+    /// True when the pipeline kept the file's bytes (parsed, for the next reader): a caller that
+    /// lent them, from a pool, must then leave them to the garbage collector instead of reusing them.
+    /// </summary>
+    public bool FileBytesKept { get; init; }
 }

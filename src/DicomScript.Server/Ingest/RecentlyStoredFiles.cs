@@ -58,20 +58,22 @@ public sealed class RecentlyStoredFiles
     /// <summary>
     /// Keeps a file just stored under <paramref name="uuid"/>, parsed from <paramref name="size"/>
     /// bytes (its values are views of them); nothing when off or larger than the whole budget.
+    /// True when it was kept: the bytes must then stay as they are.
     /// </summary>
-    public void Add(string uuid, FileToSend file, long size)
+    public bool Add(string uuid, FileToSend file, long size)
     {
         ArgumentNullException.ThrowIfNull(file);
         if (!_enabled || size > MaxBytes)
-            return;
+            return false;
         lock (_lock)
         {
             if (_files.ContainsKey(uuid))
-                return;
+                return false;
             _files[uuid] = (file, size, _oldestFirst.AddLast(uuid));
             _bytes += size;
             while (_files.Count > MaxEntries || _bytes > MaxBytes)
                 Remove(_oldestFirst.First!.Value);
+            return true;
         }
     }
 

@@ -133,6 +133,40 @@ public class ArchiveServerTests
         Assert.That(_server.Storage.AllUuids().Count(), Is.EqualTo(1), "the second copy's file was removed");
     }
 
+    // A received file is built in an array from a shared pool, which goes back to the pool after
+    // the store unless the file is kept for the next reader (as when a script is loaded): a kept
+    // file must not be overwritten by the instances after it, nor a stored file be torn.
+    [TestCase(true)]
+    [TestCase(false)]
+    public void CStore_ManyInstancesOnOneAssociation_KeptFilesAndStoredFilesIntact(bool keepForNextReader)
+    {
+        _server.Ingest.RecentlyStored.Enabled = keepForNextReader;
+        var original = DicomFile.Open(PydicomCorpus.FullPath("test_files/CT_small.dcm"));
+        var uids = Enumerable.Range(1, 12).Select(i => $"1.2.826.0.1.3680043.8.498.77.{i}").ToList();
+        var files = uids.Select(uid =>
+        {
+            var path = Path.Combine(_folder.FullName, uid + ".dcm");
+            var dataset = original.Dataset.Clone().AddString(DicomTags.SOPInstanceUID, DicomVR.UI, uid);
+            var meta = original.Meta.Clone().AddString(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, uid);
+            DicomWriter.WriteFile(path, new DicomFile(meta, dataset, original.TransferSyntax));
+            return path;
+        }).ToArray();
+
+        var (exit, output) = Storescu(files);
+        Assert.That(exit, Is.Zero, output);
+        foreach (var uid in uids)
+        {
+            var id = OrthancIdentifiers.FromDataset(original.Dataset.Clone().AddString(DicomTags.SOPInstanceUID, DicomVR.UI, uid)).InstanceHash;
+            var uuid = _server.Index.GetDicomFile(id)!.Uuid;
+            Assert.That(DicomFile.Parse(_server.Storage.Read(uuid)).Dataset.GetString(DicomTags.SOPInstanceUID), Is.EqualTo(uid));
+            var kept = _server.Ingest.RecentlyStored.Take(uuid);
+            if (keepForNextReader)
+                Assert.That(kept?.File.Dataset.GetString(DicomTags.SOPInstanceUID), Is.EqualTo(uid), "the kept file is still this instance's");
+            else
+                Assert.That(kept, Is.Null);
+        }
+    }
+
     [Test]
     public void CStore_ImplicitVrFile_StoredInItsOwnSyntax()
     {

@@ -23,10 +23,11 @@ public class RecentlyStoredFilesTests
     public void Off_KeepsNothing()
     {
         var cache = new RecentlyStoredFiles();
-        cache.Add("a", AFile(), 10);
+        var kept = cache.Add("a", AFile(), 10);
 
         Assert.Multiple(() =>
         {
+            Assert.That(kept, Is.False);
             Assert.That(cache.Count, Is.Zero);
             Assert.That(cache.Take("a"), Is.Null);
         });
@@ -37,10 +38,12 @@ public class RecentlyStoredFilesTests
     {
         var cache = new RecentlyStoredFiles { Enabled = true };
         var file = AFile();
-        cache.Add("a", file, 10);
+        var kept = cache.Add("a", file, 10);
+        var again = cache.Add("a", AFile(), 10);
 
         Assert.Multiple(() =>
         {
+            Assert.That((kept, again), Is.EqualTo((true, false)), "the first file of a uuid is kept, not another");
             Assert.That(cache.Take("a"), Is.SameAs(file));
             Assert.That(cache.Take("a"), Is.Null, "the first reader owns it");
             Assert.That(cache.Count, Is.Zero);
@@ -72,7 +75,7 @@ public class RecentlyStoredFilesTests
         cache.Add("b", AFile(), third);
         cache.Add("c", AFile(), third);
         cache.Add("d", AFile(), third); // over the budget: "a" goes
-        cache.Add("huge", AFile(), RecentlyStoredFiles.MaxBytes + 1);
+        Assert.That(cache.Add("huge", AFile(), RecentlyStoredFiles.MaxBytes + 1), Is.False);
 
         Assert.Multiple(() =>
         {
