@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -129,7 +130,7 @@ internal static class NetworkBenchmark
     /// <summary>Writes each received dataset as a Part-10 file: preamble, meta group, the bytes as received.</summary>
     private sealed class FileWritingHandler(string folder) : ICStoreHandler
     {
-        public async Task<ushort> StoreAsync(CStoreRequest request, CancellationToken cancellationToken)
+        public Task<ushort> StoreAsync(CStoreRequest request, CancellationToken cancellationToken)
         {
             var meta = new DicomDataset()
                 .AddString(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, request.SopClassUid)
@@ -137,8 +138,12 @@ internal static class NetworkBenchmark
             // Synchronous writes, as storescp does (.NET emulates async file I/O with thread-pool work on Linux).
             using var file = new FileStream(Path.Combine(folder, request.SopInstanceUid + ".dcm"), FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
             DicomWriter.WriteFileHeader(file, meta, new DicomDataset(), request.DataSet.TransferSyntax);
-            await request.DataSet.CopyToAsync(file, cancellationToken);
-            return DimseStatus.Success;
+            var length = (int)request.DataSet.Length;
+            var bytes = ArrayPool<byte>.Shared.Rent(length); // as the archive builds a received file
+            request.DataSet.CopyTo(bytes);
+            file.Write(bytes, 0, length);
+            ArrayPool<byte>.Shared.Return(bytes);
+            return Task.FromResult(DimseStatus.Success);
         }
     }
 }
