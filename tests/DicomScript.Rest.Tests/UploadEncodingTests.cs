@@ -1,13 +1,20 @@
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json.Nodes;
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
+using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Tests.Support;
 using DicomScript.Rest.Tests.Support;
+using DicomScript.Storage.Identifiers;
 using NUnit.Framework;
 
 namespace DicomScript.Rest.Tests;
 
-/// <summary><c>POST /instances</c> with <c>Content-Encoding: gzip</c>, as Orthanc peers send with "Compress": true.</summary>
+/// <summary>
+/// <c>POST /instances</c> bodies: with <c>Content-Encoding: gzip</c>, as Orthanc peers send with
+/// "Compress": true; of announced length, read into arrays from a pool, or chunked; ZIP archives.
+/// </summary>
 [TestFixture]
 public class UploadEncodingTests
 {
@@ -26,6 +33,83 @@ public class UploadEncodingTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var id = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["ID"]!.GetValue<string>();
         Assert.That(await archive.Http.GetByteArrayAsync($"instances/{id}/file"), Is.EqualTo(original));
+    }
+
+    // A body, or a ZIP archive's file, goes into an array from a shared pool, which goes back after
+    // the store unless the file is kept for the next reader (as when a script is loaded): a kept file
+    // must not be overwritten by the uploads after it, nor a stored file be torn.
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task ManyUploads_AnnouncedChunkedAndZipped_KeptFilesAndStoredFilesIntact(bool keepForNextReader)
+    {
+        PydicomCorpus.Require();
+        await using var archive = await RestArchive.StartAsync();
+        archive.Archive.Ingest.RecentlyStored.Enabled = keepForNextReader;
+        var original = DicomFile.Open(PydicomCorpus.FullPath("test_files/CT_small.dcm"));
+        byte[] Copy(int i)
+        {
+            var uid = $"1.2.826.0.1.3680043.8.498.78.{i}";
+            var dataset = original.Dataset.Clone().AddString(DicomTags.SOPInstanceUID, DicomVR.UI, uid);
+            var meta = original.Meta.Clone().AddString(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, uid);
+            return DicomWriter.ToBytes(new DicomFile(meta, dataset, original.TransferSyntax));
+        }
+
+        var ids = new HashSet<string>();
+        async Task UploadAsync(HttpContent content)
+        {
+            using var response = await archive.Http.PostAsync("instances", content);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            foreach (var one in answer is JsonArray many ? many : new JsonArray(answer.DeepClone()))
+                ids.Add(one!["ID"]!.GetValue<string>());
+        }
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var announced = new ByteArrayContent(Copy(i));
+            await UploadAsync(announced);
+        }
+
+        for (var i = 6; i < 9; i++)
+        {
+            using var chunked = new StreamContent(new UnseekableStream(Copy(i))); // no Content-Length
+            await UploadAsync(chunked);
+        }
+
+        using (var zipped = new MemoryStream())
+        {
+            using (var zip = new ZipArchive(zipped, ZipArchiveMode.Create, leaveOpen: true))
+            {
+                for (var i = 9; i < 14; i++)
+                {
+                    await using var entry = await zip.CreateEntry($"{i}.dcm").OpenAsync();
+                    await entry.WriteAsync(Copy(i));
+                }
+            }
+
+            using var content = new ByteArrayContent(zipped.ToArray());
+            await UploadAsync(content);
+        }
+
+        Assert.That(ids, Has.Count.EqualTo(14));
+        foreach (var id in ids)
+        {
+            var uuid = archive.Archive.Index.GetDicomFile(id)!.Uuid;
+            var uid = DicomFile.Parse(archive.Archive.Storage.Read(uuid)).Dataset.GetString(DicomTags.SOPInstanceUID);
+            Assert.That(uid, Does.StartWith("1.2.826.0.1.3680043.8.498.78."));
+            Assert.That(OrthancIdentifiers.FromDataset(original.Dataset.Clone().AddString(DicomTags.SOPInstanceUID, DicomVR.UI, uid!)).InstanceHash, Is.EqualTo(id));
+            var kept = archive.Archive.Ingest.RecentlyStored.Take(uuid);
+            if (keepForNextReader)
+                Assert.That(kept?.File.Dataset.GetString(DicomTags.SOPInstanceUID), Is.EqualTo(uid), "the kept file is still this instance's");
+            else
+                Assert.That(kept, Is.Null);
+        }
+    }
+
+    // A stream whose length HttpClient cannot know, so it sends the body chunked.
+    private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
     }
 
     [Test]

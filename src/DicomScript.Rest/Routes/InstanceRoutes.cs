@@ -64,39 +64,53 @@ internal static class InstanceRoutes
     /// </summary>
     private static async Task<IResult> UploadAsync(HttpContext context, DicomScriptServer archive, ILogger logger)
     {
-        byte[] body;
-        using (var buffer = new MemoryStream())
-        {
-            // Orthanc peers (and ours) may send the file gzip-compressed ("Compress": true).
-            var gzipped = string.Equals(context.Request.Headers.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase);
-            try
-            {
-                var gzip = gzipped ? new GZipStream(context.Request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
-                await using (gzip)
-                    await (gzip ?? context.Request.Body).CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (InvalidDataException ex)
-            {
-                return OrthancResponses.Error(context, OrthancError.BadFileFormat, $"The gzip-encoded body cannot be decompressed: {ex.Message}");
-            }
-
-            body = buffer.ToArray();
-        }
-
-        if (ZipUpload.IsZip(body))
-            return await ZipUpload.StoreAllAsync(context, archive, body, logger).ConfigureAwait(false);
+        PooledFileBytes body;
         try
         {
-            return OrthancResponses.Json(await StoreAsync(context, archive, body).ConfigureAwait(false));
+            body = await ReadBodyAsync(context).ConfigureAwait(false);
         }
-        catch (RestRequestException ex)
+        catch (InvalidDataException ex)
         {
-            return ex.Answer(context);
+            return OrthancResponses.Error(context, OrthancError.BadFileFormat, $"The gzip-encoded body cannot be decompressed: {ex.Message}");
+        }
+
+        using (body)
+        {
+            if (ZipUpload.IsZip(body.Span))
+                return await ZipUpload.StoreAllAsync(context, archive, body, logger).ConfigureAwait(false);
+            try
+            {
+                return OrthancResponses.Json(await StoreAsync(context, archive, body).ConfigureAwait(false));
+            }
+            catch (RestRequestException ex)
+            {
+                return ex.Answer(context);
+            }
         }
     }
 
+    // A body of announced length is read straight into a pooled array (see PooledFileBytes); one
+    // gzip-compressed (Orthanc peers and ours send files so with "Compress": true) or chunked grows
+    // in a stream first.
+    private static async Task<PooledFileBytes> ReadBodyAsync(HttpContext context)
+    {
+        var gzipped = string.Equals(context.Request.Headers.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase);
+        if (!gzipped && context.Request.ContentLength is { } length && length <= Array.MaxLength)
+        {
+            var body = new PooledFileBytes((int)length);
+            await context.Request.Body.ReadExactlyAsync(body.Memory, context.RequestAborted).ConfigureAwait(false);
+            return body;
+        }
+
+        using var buffer = new MemoryStream();
+        var gzip = gzipped ? new GZipStream(context.Request.Body, CompressionMode.Decompress, leaveOpen: true) : null;
+        await using (gzip)
+            await (gzip ?? context.Request.Body).CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        return PooledFileBytes.Wrap(buffer.GetBuffer(), (int)buffer.Length);
+    }
+
     /// <summary>Stores one DICOM file: Orthanc's answer for it, or a <see cref="RestRequestException"/> with its error.</summary>
-    internal static async Task<JsonObject> StoreAsync(HttpContext context, DicomScriptServer archive, byte[] file)
+    internal static async Task<JsonObject> StoreAsync(HttpContext context, DicomScriptServer archive, PooledFileBytes file)
     {
         IngestResult result;
         try

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using DicomScript.Server;
+using DicomScript.Server.Ingest;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -21,22 +22,29 @@ internal static partial class ZipUpload
     /// </summary>
     public static bool IsZip(ReadOnlySpan<byte> body) => body.StartsWith("PK\u0003\u0004"u8);
 
-    public static async Task<IResult> StoreAllAsync(HttpContext context, DicomScriptServer archive, byte[] body, ILogger logger)
+    public static async Task<IResult> StoreAllAsync(HttpContext context, DicomScriptServer archive, PooledFileBytes body, ILogger logger)
     {
         var answers = new JsonArray();
         try
         {
-            using var zip = new ZipArchive(new MemoryStream(body), ZipArchiveMode.Read);
+            using var zip = new ZipArchive(body.AsStream(), ZipArchiveMode.Read);
             foreach (var entry in zip.Entries)
             {
                 if (entry.Length == 0)
                     continue; // a folder, or an empty file
-                byte[] file;
-                using (var content = new MemoryStream())
+                if (entry.Length > Array.MaxLength)
+                    throw new InvalidDataException($"{entry.FullName} is too large ({entry.Length} bytes)");
+                using var file = new PooledFileBytes((int)entry.Length);
+                await using (var stream = await entry.OpenAsync(context.RequestAborted).ConfigureAwait(false))
                 {
-                    await using (var stream = await entry.OpenAsync(context.RequestAborted).ConfigureAwait(false))
-                        await stream.CopyToAsync(content, context.RequestAborted).ConfigureAwait(false);
-                    file = content.ToArray();
+                    try
+                    {
+                        await stream.ReadExactlyAsync(file.Memory, context.RequestAborted).ConfigureAwait(false);
+                    }
+                    catch (EndOfStreamException)
+                    {
+                        throw new InvalidDataException($"{entry.FullName} is shorter than its {entry.Length} bytes");
+                    }
                 }
 
                 try

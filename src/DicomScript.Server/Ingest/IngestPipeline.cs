@@ -42,6 +42,16 @@ public sealed partial class IngestPipeline
     public Task<IngestResult> IngestAsync(ReadOnlyMemory<byte> fileBytes, InstanceOrigin origin, CancellationToken cancellationToken) =>
         IngestAsync(fileBytes, origin, null, cancellationToken);
 
+    /// <summary>Ingests as above a file in a pooled array, which it keeps from going back to the pool when it keeps the file.</summary>
+    public async Task<IngestResult> IngestAsync(PooledFileBytes file, InstanceOrigin origin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var result = await IngestAsync(file.Memory, origin, null, cancellationToken).ConfigureAwait(false);
+        if (result.FileBytesKept)
+            file.Keep();
+        return result;
+    }
+
     /// <summary>
     /// Ingests as above, setting <paramref name="levelMetadata"/> on the instance and its parents
     /// (a modified instance's ModifiedFrom/AnonymizedFrom), whether or not they are new.
