@@ -1,3 +1,5 @@
+using DicomScript.Dicom.Data;
+using DicomScript.Dicom.Dictionary;
 using DicomScript.Dicom.IO;
 
 namespace DicomScript.Dicom.Tests.Support;
@@ -63,6 +65,18 @@ public static class PydicomCorpus
     public static IEnumerable<string> ValidFiles() => AllFiles().Where(f => !Invalid.ContainsKey(f));
 
     public static string FullPath(string relative) => Path.Combine(Root, relative);
+
+    /// <summary>
+    /// A corpus file (<paramref name="relative"/> to <see cref="Root"/>) with its own SOP Instance UID,
+    /// in the dataset and the meta group: one of the many distinct instances a test may need.
+    /// </summary>
+    public static DicomFile CopyWithSopInstanceUid(string relative, string uid)
+    {
+        var file = DicomFile.Open(FullPath(relative));
+        file.Dataset.AddString(DicomTags.SOPInstanceUID, DicomVR.UI, uid);
+        file.Meta.AddString(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, uid);
+        return file;
+    }
 
     /// <summary>Ignores (locally) or fails (CI) when python3-pydicom is not installed.</summary>
     public static void Require()

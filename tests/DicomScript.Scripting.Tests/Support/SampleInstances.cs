@@ -1,5 +1,3 @@
-using DicomScript.Dicom.Data;
-using DicomScript.Dicom.Dictionary;
 using DicomScript.Dicom.IO;
 using DicomScript.Dicom.Tests.Support;
 
@@ -27,12 +25,7 @@ internal static class SampleInstances
     /// <summary>Copy number <paramref name="number"/> of <paramref name="corpusFile"/> (CT_small.dcm by default) as a Part-10 file.</summary>
     public static byte[] Copy(int number, string? corpusFile = null)
     {
-        var file = DicomFile.Open(corpusFile is null ? CtSmall : PydicomCorpus.FullPath(corpusFile));
-        var uid = $"1.2.826.0.1.3680043.10.1138.{number}";
-        file.Dataset.AddString(DicomTags.SOPInstanceUID, DicomVR.UI, uid);
-        file.Meta.AddString(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, uid);
-        using var output = new MemoryStream();
-        DicomWriter.WriteFile(output, file.Meta, file.Dataset, file.TransferSyntax);
-        return output.ToArray();
+        PydicomCorpus.Require();
+        return DicomWriter.ToBytes(PydicomCorpus.CopyWithSopInstanceUid(corpusFile ?? "test_files/CT_small.dcm", $"1.2.826.0.1.3680043.10.1138.{number}"));
     }
 }

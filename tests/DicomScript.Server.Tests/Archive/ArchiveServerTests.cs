@@ -141,22 +141,21 @@ public class ArchiveServerTests
     public void CStore_ManyInstancesOnOneAssociation_KeptFilesAndStoredFilesIntact(bool keepForNextReader)
     {
         _server.Ingest.RecentlyStored.Enabled = keepForNextReader;
-        var original = DicomFile.Open(PydicomCorpus.FullPath("test_files/CT_small.dcm"));
-        var uids = Enumerable.Range(1, 12).Select(i => $"1.2.826.0.1.3680043.8.498.77.{i}").ToList();
-        var files = uids.Select(uid =>
+        var copies = Enumerable.Range(1, 12)
+            .Select(i => PydicomCorpus.CopyWithSopInstanceUid("test_files/CT_small.dcm", $"1.2.826.0.1.3680043.8.498.77.{i}")).ToList();
+        var files = copies.Select(copy =>
         {
-            var path = Path.Combine(_folder.FullName, uid + ".dcm");
-            var dataset = original.Dataset.Clone().AddString(DicomTags.SOPInstanceUID, DicomVR.UI, uid);
-            var meta = original.Meta.Clone().AddString(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, uid);
-            DicomWriter.WriteFile(path, new DicomFile(meta, dataset, original.TransferSyntax));
+            var path = Path.Combine(_folder.FullName, copy.Dataset.GetString(DicomTags.SOPInstanceUID) + ".dcm");
+            DicomWriter.WriteFile(path, copy);
             return path;
         }).ToArray();
 
         var (exit, output) = Storescu(files);
         Assert.That(exit, Is.Zero, output);
-        foreach (var uid in uids)
+        foreach (var copy in copies)
         {
-            var id = OrthancIdentifiers.FromDataset(original.Dataset.Clone().AddString(DicomTags.SOPInstanceUID, DicomVR.UI, uid)).InstanceHash;
+            var uid = copy.Dataset.GetString(DicomTags.SOPInstanceUID);
+            var id = OrthancIdentifiers.FromDataset(copy.Dataset).InstanceHash;
             var uuid = _server.Index.GetDicomFile(id)!.Uuid;
             Assert.That(DicomFile.Parse(_server.Storage.Read(uuid)).Dataset.GetString(DicomTags.SOPInstanceUID), Is.EqualTo(uid));
             var kept = _server.Ingest.RecentlyStored.Take(uuid);
